@@ -1,0 +1,15 @@
+"""The public JSON API under /api/v1/ with its OpenAPI schema at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from config.api_errors import install_error_handlers
+from municipalities.api import router as municipalities_router
+
+api = NinjaAPI(
+    title="Baukasten guter Lösungen",
+    version="1",
+    description="Praxisbeispiele, Kommunen und Matching. Fehler: JSON {error, detail} mit 4xx-Status.",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/municipalities/", municipalities_router)

@@ -1,0 +1,2 @@
+"""Readers for the official register files. Each yields ``SourceRow`` objects; validation and the
+upsert live in ``municipalities.importers.validation`` and ``municipalities.services``."""

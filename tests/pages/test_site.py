@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pages.models import ContentPage, HomePage
+from pages.services import site_setup
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_site_setup_is_idempotent_and_keeps_edits(site):
+    imprint = ContentPage.objects.get(slug="impressum")
+    imprint.title = "Impressum der Plattform"
+    imprint.save_revision().publish()
+
+    site_setup()
+
+    assert HomePage.objects.count() == 1
+    assert ContentPage.objects.filter(slug="impressum").count() == 1
+    assert ContentPage.objects.get(slug="impressum").title == "Impressum der Plattform"
+
+
+def test_base_layout_is_german_and_accessible(client, site):
+    html = client.get("/").content.decode()
+    assert '<html lang="de">' in html
+    assert 'href="#inhalt"' in html and 'id="inhalt"' in html  # skip link and its target
+    assert "<header" in html and "<main" in html and "<footer" in html
+    assert 'role="search"' in html
+    assert 'aria-label="Hauptnavigation"' in html
+
+
+def test_footer_links_to_editable_imprint_and_privacy_pages(client, site):
+    html = client.get("/").content.decode()
+    assert 'href="/impressum/"' in html and 'href="/datenschutz/"' in html
+    assert "Datenlizenz Deutschland" in html
+    assert client.get("/impressum/").status_code == 200
+    assert client.get("/datenschutz/").status_code == 200
+
+
+def test_search_box_leads_to_a_page(client, site):
+    response = client.get("/suche/", {"q": "Impressum"})
+    assert response.status_code == 200
+    assert "/impressum/" in response.content.decode()
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "baukasten.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
