@@ -65,4 +65,5 @@ EMAIL_USE_TLS: bool = _bool("EMAIL_USE_TLS", True)
 MEDIA_ROOT: str = _str("MEDIA_ROOT", str(BASE_DIR / "media"))  # type: ignore[assignment]
 STATIC_ROOT: str = _str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))  # type: ignore[assignment]
 SECURE_HSTS_SECONDS: int = _int("SECURE_HSTS_SECONDS", 31_536_000)
+DJANGO_SECURE_SSL_REDIRECT: bool = _bool("DJANGO_SECURE_SSL_REDIRECT", True)
 LOG_LEVEL: str = _str("LOG_LEVEL", "INFO")  # type: ignore[assignment]
