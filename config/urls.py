@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,6 +16,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("kommunen/", include("municipalities.urls")),
     path("suche/", search_views.search_page, name="search"),
+    path("", include("solutions.urls")),
+    path("konto/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
 if settings.DEBUG:

@@ -68,3 +68,25 @@ class Municipality(models.Model):
     @property
     def state_name(self) -> str:
         return State(self.state).label
+
+
+class MemberRole(models.TextChoices):
+    MAYOR = "mayor", _("Bürgermeister:in")
+    ADMINISTRATION = "administration", _("Verwaltung")
+
+
+class MunicipalityMember(models.Model):
+    """Links a user account to the one municipality it may act for."""
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="membership")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="members")
+    role = models.CharField(_("Rolle"), max_length=20, choices=MemberRole.choices)
+    approved = models.BooleanField(_("von der Redaktion bestätigt"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitglied einer Kommune")
+        verbose_name_plural = _("Mitglieder von Kommunen")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.municipality.name} ({self.get_role_display()})"

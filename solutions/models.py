@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import ItemBase, TagBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from municipalities.size_classes import SizeClass
+from solutions.blocks import SolutionStreamBlock
+from solutions.choices import SolutionStatus
+from solutions.forms import SolutionPageForm
+
+FIRST_YEAR = 1990
+
+
+class Topic(TagBase):
+    """A topic of the controlled vocabulary (slug and name as in PRODUCT.md)."""
+
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("solutions:topic", kwargs={"slug": self.slug})
+
+
+class TaggedSolution(ItemBase):
+    tag = models.ForeignKey(Topic, related_name="tagged_solutions", on_delete=models.CASCADE)
+    content_object = ParentalKey("solutions.SolutionPage", related_name="tagged_topics", on_delete=models.CASCADE)
+
+
+class Supplier(ClusterableModel):
+    """A GovTech company or service provider; its references are the cases that name it."""
+
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    website = models.URLField(_("Website"), blank=True)
+    description = models.TextField(_("Angebot"), blank=True)
+    topics = ParentalManyToManyField(Topic, verbose_name=_("Themen"), blank=True, related_name="suppliers")
+
+    panels = [
+        FieldPanel("name"), FieldPanel("slug"), FieldPanel("website"), FieldPanel("description"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    class Meta:
+        verbose_name = _("Anbieter")
+        verbose_name_plural = _("Anbieter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("solutions:supplier", kwargs={"slug": self.slug})
+
+
+class SolutionIndexPage(Page):
+    """The list of all practice cases (/praxisbeispiele/); cases are its children."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["solutions.SolutionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Übersicht Praxisbeispiele")
+
+    def get_context(self, request, *args, **kwargs):
+        from solutions.selectors import solution_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["solutions"] = solution_list()
+        return context
+
+
+class SolutionPage(Page):
+    """A practice case (Praxisbeispiel)."""
+
+    teaser = models.TextField(_("Kurzbeschreibung"), max_length=400)
+    problem = models.TextField(_("Ausgangslage / Problem"), blank=True)
+    solution = StreamField(SolutionStreamBlock(), verbose_name=_("Lösung"), blank=True)
+    results = models.TextField(_("Ergebnisse"), blank=True)
+    lessons_learned = models.TextField(_("Was schiefging / Lehren"), blank=True)
+    transferability = models.TextField(_("Hinweise zur Übertragbarkeit"), blank=True)
+
+    status = models.CharField(_("Stand"), max_length=20, choices=SolutionStatus.choices,
+                              default=SolutionStatus.IN_OPERATION)
+    year = models.PositiveSmallIntegerField(_("Jahr"), null=True, blank=True,
+                                            validators=[MinValueValidator(FIRST_YEAR)])
+    costs_eur = models.DecimalField(_("Kosten (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                    validators=[MinValueValidator(Decimal(0))])
+    costs_note = models.CharField(_("Hinweis zu den Kosten"), max_length=200, blank=True,
+                                  help_text=_("z. B. „pro Jahr“ oder „ohne Personalkosten“"))
+    staff_effort = models.CharField(_("Personalaufwand"), max_length=300, blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("Dauer (Monate)"), null=True, blank=True,
+                                                       validators=[MaxValueValidator(600)])
+    funding = models.CharField(_("Förderprogramm"), max_length=300, blank=True)
+    procurement = models.CharField(_("Vergabeweg"), max_length=300, blank=True)
+
+    lead_municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("federführende Kommune"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="led_solutions",
+    )
+    suppliers = ParentalManyToManyField(Supplier, verbose_name=_("Anbieter"), blank=True, related_name="solutions")
+    topics = ClusterTaggableManager(through=TaggedSolution, verbose_name=_("Themen"), blank=True)
+    # Comma-separated size-class slugs; a plain string so every database can filter on it.
+    suitable_for = models.CharField(_("geeignet für"), max_length=120, blank=True,
+                                    help_text=_("Größenklassen, für die sich die Lösung laut Redaktion eignet"))
+
+    contact_name = models.CharField(_("Name"), max_length=200, blank=True)
+    contact_role = models.CharField(_("Funktion"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail"), blank=True)
+    contact_phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    contact_consent = models.BooleanField(
+        _("Die Person hat der Veröffentlichung ihrer Kontaktdaten zugestimmt"), default=False
+    )
+    contact_consent_at = models.DateTimeField(_("Zustimmung erteilt am"), null=True, blank=True)
+    last_confirmed = models.DateField(_("zuletzt bestätigt"), null=True, blank=True)
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("teaser"),
+        index.SearchField("problem"),
+        index.SearchField("results"),
+        index.FilterField("status"),
+    ]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("teaser"),
+        FieldPanel("lead_municipality"),
+        FieldPanel("topics"),
+        FieldPanel("problem"),
+        FieldPanel("solution"),
+        MultiFieldPanel([FieldPanel("results"), InlinePanel("outcomes", label=_("Ergebnis in Zahlen"))],
+                        heading=_("Ergebnisse")),
+        FieldPanel("lessons_learned"),
+        FieldPanel("transferability"),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("status"), FieldPanel("year"), FieldPanel("duration_months")]),
+            FieldRowPanel([FieldPanel("costs_eur"), FieldPanel("costs_note")]),
+            FieldPanel("staff_effort"), FieldPanel("funding"), FieldPanel("procurement"),
+        ], heading=_("Eckdaten")),
+        FieldPanel("suitable_for"),
+        FieldPanel("suppliers"),
+        InlinePanel("adopters", label=_("Kommunen, die die Lösung übernommen haben")),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+            FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+            FieldPanel("contact_consent"),
+        ], heading=_("Ansprechperson")),
+        InlinePanel("attachments", label=_("Anhänge")),
+        FieldPanel("last_confirmed"),
+    ]
+    base_form_class = SolutionPageForm
+    parent_page_types = ["solutions.SolutionIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Praxisbeispiel")
+        verbose_name_plural = _("Praxisbeispiele")
+
+    def get_context(self, request, *args, **kwargs):
+        from solutions.selectors import solution_prefetch_details, solution_size_classes
+
+        solution_prefetch_details(self)
+        context = super().get_context(request, *args, **kwargs)
+        context["runs_in"] = [SizeClass(c).label for c in solution_size_classes(self)]
+        context["suitable_for"] = [SizeClass(c).label for c in self.suitable_for_list]
+        context["hosts"] = [a for a in self.adopters.all() if a.hosts_visits]
+        return context
+
+    def clean(self) -> None:
+        super().clean()
+        if self.year and self.year > timezone.localdate().year:
+            raise ValidationError({"year": _("Das Jahr liegt in der Zukunft.")})
+        invalid = [value for value in self.suitable_for_list if value not in SizeClass.values]
+        if invalid:
+            raise ValidationError({"suitable_for": _("Unbekannte Größenklasse: %s") % ", ".join(invalid)})
+
+    @property
+    def eur_per_inhabitant(self) -> Decimal | None:
+        """Costs divided by the lead municipality's population, to compare towns of different size."""
+        if self.costs_eur is None or self.lead_municipality is None or not self.lead_municipality.population:
+            return None
+        return (self.costs_eur / self.lead_municipality.population).quantize(Decimal("0.01"))
+
+    @property
+    def suitable_for_list(self) -> list[str]:
+        return [value for value in (self.suitable_for or "").split(",") if value]
+
+    @property
+    def contact_is_public(self) -> bool:
+        return bool(self.contact_consent and self.contact_name)
+
+
+class SolutionOutcome(Orderable):
+    page = ParentalKey(SolutionPage, related_name="outcomes", on_delete=models.CASCADE)
+    metric = models.CharField(_("Kennzahl"), max_length=200)
+    value = models.DecimalField(_("Wert"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("Einheit"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("Ausgangswert"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("metric"), FieldPanel("value"), FieldPanel("unit"), FieldPanel("baseline")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Ergebnis in Zahlen")
+
+
+class SolutionAdopter(Orderable):
+    """A municipality that runs the case's solution (besides the lead municipality)."""
+
+    page = ParentalKey(SolutionPage, related_name="adopters", on_delete=models.CASCADE)
+    municipality = models.ForeignKey("municipalities.Municipality", verbose_name=_("Kommune"),
+                                     on_delete=models.PROTECT, related_name="adoptions")
+    since_year = models.PositiveSmallIntegerField(_("seit"), null=True, blank=True)
+    status = models.CharField(_("Stand"), max_length=20, choices=SolutionStatus.choices,
+                              default=SolutionStatus.IN_OPERATION)
+    hosts_visits = models.BooleanField(_("empfängt Hospitationen"), default=False)
+    visits_per_year = models.PositiveSmallIntegerField(_("Hospitationen pro Jahr"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("municipality"),
+        FieldRowPanel([FieldPanel("since_year"), FieldPanel("status")]),
+        FieldRowPanel([FieldPanel("hosts_visits"), FieldPanel("visits_per_year")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("übernehmende Kommune")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "municipality"], name="unique_adopter_per_solution"),
+        ]
+
+
+class SolutionAttachment(Orderable):
+    page = ParentalKey(SolutionPage, related_name="attachments", on_delete=models.CASCADE)
+    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("Dokument"), on_delete=models.CASCADE,
+                                 related_name="+")
+    title = models.CharField(_("Titel (optional)"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]

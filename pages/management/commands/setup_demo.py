@@ -8,14 +8,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from pages.services import site_setup
+from solutions.services import editorial_setup, solution_index_get_or_create
 
-DEMO_REGISTER = Path(__file__).resolve().parents[3] / "municipalities" / "demo" / "register.csv"
+ROOT = Path(__file__).resolve().parents[3]
+DEMO_REGISTER = ROOT / "municipalities" / "demo" / "register.csv"
+DEMO_CASES = ROOT / "solutions" / "demo" / "cases.jsonl"
 
 
 class Command(BaseCommand):
     help = (
         "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): Kommunen, Startseite, "
-        "Impressum/Datenschutz und ein Redaktionskonto. Mit --register wird statt der kleinen "
+        "Impressum/Datenschutz, Praxisbeispiele mit Anbietern und ein Redaktionskonto. Mit --register wird statt der kleinen "
         "Demoliste das amtliche Gemeindeverzeichnis geladen."
     )
 
@@ -28,7 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args, register: Path | None, verbosity: int, **options) -> None:
         call_command("import_municipalities", str(register or DEMO_REGISTER), verbosity=verbosity)
         site_setup()
-        self.stdout.write("Seitenbaum eingerichtet (Startseite, Impressum, Datenschutz).")
+        editorial_setup(solution_index_get_or_create())
+        self.stdout.write("Seitenbaum und Redaktions-Workflow eingerichtet.")
+        call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
         self._ensure_editor()
 
     def _ensure_editor(self) -> None:

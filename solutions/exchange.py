@@ -1,0 +1,170 @@
+"""The JSON Lines exchange format: a case as a plain dict, and that dict applied to a page.
+
+``solution_to_record`` is the export; ``solution_apply_record`` is the write half of the import.
+Both use the same keys so that export → import round-trips without loss.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from municipalities.models import Municipality
+from solutions.models import SolutionAdopter, SolutionOutcome, SolutionPage, Supplier, Topic
+from solutions.stream import stream_from_text, stream_to_fields
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def solution_to_record(page: SolutionPage) -> dict:
+    """A published case in the import format (every key present)."""
+    stream = stream_to_fields(list(page.solution.raw_data))
+    suppliers = sorted(({"name": s.name, "website": s.website} for s in page.suppliers.all()),
+                       key=lambda s: s["name"])
+    record: dict = {
+        "slug": page.slug,
+        "title": page.title,
+        "summary": page.teaser,
+        "problem": page.problem,
+        "solution": stream["solution"],
+        "steps": stream["steps"],
+        "results": page.results,
+        "lessons_learned": page.lessons_learned,
+        "transferability": page.transferability,
+        "topics": sorted(t.slug for t in page.topics.all()),
+        "municipality_ags": page.lead_municipality.ags if page.lead_municipality_id else None,
+        "supplier": suppliers[0] if len(suppliers) == 1 else None,
+        "costs_eur": _number(page.costs_eur),
+        "costs_note": page.costs_note,
+        "duration_months": page.duration_months,
+        "status": page.status,
+        "year": page.year,
+        "staff_effort": page.staff_effort,
+        "funding": page.funding,
+        "procurement": page.procurement,
+        "outcomes": [
+            {"metric": o.metric, "value": _number(o.value), "unit": o.unit, "baseline": _number(o.baseline)}
+            for o in page.outcomes.all()
+        ],
+        "contact": {
+            "name": page.contact_name, "role": page.contact_role, "email": page.contact_email,
+            "phone": page.contact_phone, "consent": page.contact_consent,
+        } if page.contact_name or page.contact_email or page.contact_phone else None,
+        "adopters": [
+            {"ags": a.municipality.ags, "year": a.since_year, "status": a.status, "hosts_visits": a.hosts_visits,
+             "visits_per_year": a.visits_per_year}
+            for a in page.adopters.all()
+        ],
+        "suitable_for": page.suitable_for_list,
+        "last_confirmed": page.last_confirmed.isoformat() if page.last_confirmed else None,
+    }
+    if len(suppliers) > 1:
+        record["suppliers"] = suppliers
+    if "solution_blocks" in stream:
+        record["solution_blocks"] = stream["solution_blocks"]
+    return record
+
+
+def _comparable(values: dict) -> dict:
+    """Normalises parsed import values to the export's shapes, for the unchanged check."""
+    result = {}
+    for key, value in values.items():
+        if isinstance(value, Decimal):
+            value = _number(value)
+        elif key == "outcomes":
+            value = [{**o, "value": _number(o["value"]), "baseline": _number(o["baseline"])} for o in value]
+        elif key == "last_confirmed" and value is not None:
+            value = value.isoformat()
+        result[key] = value
+    if "suppliers" in result:
+        suppliers = result.pop("suppliers")
+        result["supplier"] = suppliers[0] if len(suppliers) == 1 else None
+        if len(suppliers) > 1:
+            result["suppliers"] = suppliers
+    return result
+
+
+def record_differs(page: SolutionPage, values: dict) -> bool:
+    current = solution_to_record(page)
+    incoming = _comparable(values)
+    if "solution" in incoming or "steps" in incoming or "solution_blocks" in incoming:
+        if "solution_blocks" not in incoming:
+            current.pop("solution_blocks", None)
+    return any(current.get(key) != value for key, value in incoming.items())
+
+
+def _supplier(item: dict) -> Supplier:
+    supplier = Supplier.objects.filter(name=item["name"]).first()
+    if supplier is None:
+        base = slugify(item["name"]) or "anbieter"
+        slug, n = base, 2
+        while Supplier.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        supplier = Supplier.objects.create(name=item["name"], slug=slug, website=item.get("website") or "")
+    elif item.get("website") and supplier.website != item["website"]:
+        supplier.website = item["website"]
+        supplier.save(update_fields=["website"])
+    return supplier
+
+
+_SIMPLE_FIELDS = {
+    "title": "title", "summary": "teaser", "problem": "problem", "results": "results",
+    "lessons_learned": "lessons_learned", "transferability": "transferability", "staff_effort": "staff_effort",
+    "funding": "funding", "procurement": "procurement", "costs_note": "costs_note", "status": "status",
+    "year": "year", "costs_eur": "costs_eur", "duration_months": "duration_months",
+    "suitable_for": "suitable_for", "last_confirmed": "last_confirmed",
+}
+_TEXT_ATTRIBUTES = {"title", "teaser", "problem", "results", "lessons_learned", "transferability",
+                    "staff_effort", "funding", "procurement", "costs_note"}
+
+
+def solution_apply_record(page: SolutionPage, values: dict, municipalities: dict[str, Municipality]) -> None:
+    """Sets the page's fields and child objects from parsed import values (unsaved)."""
+    for key, attribute in _SIMPLE_FIELDS.items():
+        if key in values:
+            value = values[key]
+            if attribute == "suitable_for":
+                value = ",".join(value or [])
+            setattr(page, attribute, "" if value is None and attribute in _TEXT_ATTRIBUTES else value)
+    if "solution_blocks" in values:
+        page.solution = values["solution_blocks"]
+    elif "solution" in values or "steps" in values:
+        current = stream_to_fields(list(page.solution.raw_data)) if page.pk else {"solution": "", "steps": []}
+        page.solution = stream_from_text(values.get("solution", current["solution"]),
+                                         values.get("steps", current["steps"]))
+    if "municipality_ags" in values:
+        ags = values["municipality_ags"]
+        page.lead_municipality = municipalities[ags] if ags else None
+    if "topics" in values:
+        page.topics.set(list(Topic.objects.filter(slug__in=values["topics"])))
+    if "suppliers" in values:
+        page.suppliers.set([_supplier(item) for item in values["suppliers"]])
+    if "outcomes" in values:
+        page.outcomes = [
+            SolutionOutcome(metric=o["metric"], value=o["value"], unit=o["unit"], baseline=o["baseline"])
+            for o in values["outcomes"]
+        ]
+    if "adopters" in values:
+        page.adopters = [
+            SolutionAdopter(municipality=municipalities[a["ags"]], since_year=a["year"], status=a["status"],
+                            hosts_visits=a["hosts_visits"], visits_per_year=a["visits_per_year"])
+            for a in values["adopters"]
+        ]
+    if "contact" in values:
+        contact = values["contact"] or {}
+        page.contact_name = contact.get("name", "")
+        page.contact_role = contact.get("role", "")
+        page.contact_email = contact.get("email", "")
+        page.contact_phone = contact.get("phone", "")
+        consent = bool(contact.get("consent"))
+        if consent and not page.contact_consent:
+            page.contact_consent_at = timezone.now()
+        elif not consent:
+            page.contact_consent_at = None
+        page.contact_consent = consent

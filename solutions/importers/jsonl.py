@@ -1,0 +1,366 @@
+"""Validation of the JSON Lines case format (PRODUCT.md → Imports → import_solutions).
+
+``parse_solutions_file`` reads every line and returns clean records plus every error with its line
+number; nothing is written here. Keys a line leaves out mean "keep what is stored".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
+from django.utils.text import slugify
+
+from municipalities.models import Municipality
+from municipalities.size_classes import SizeClass
+from municipalities.states import state_from_input
+from municipalities.text import fold
+from solutions.choices import SolutionStatus
+from solutions.models import FIRST_YEAR
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TEXT_FIELDS = ("summary", "problem", "solution", "results", "lessons_learned", "transferability",
+               "staff_effort", "funding", "procurement", "costs_note")
+MAX_TITLE = 255
+
+
+class SolutionsFileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class SolutionRecord:
+    line: int
+    slug: str
+    values: dict  # canonical values, only for keys present in the line
+    new_topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParseResult:
+    records: list[SolutionRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lines: int = 0
+
+
+class _Line:
+    def __init__(self, line_no: int, data: dict, municipalities: _MunicipalityLookup) -> None:
+        self.line_no = line_no
+        self.data = data
+        self.errors: list[str] = []
+        self.municipalities = municipalities
+
+    def error(self, message: str) -> None:
+        self.errors.append(message)
+
+    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.error(f"„{key}“ fehlt")
+            return None if not required else ""
+        value = self.data[key]
+        if not isinstance(value, str):
+            self.error(f"„{key}“ muss Text sein")
+            return None
+        value = value.strip()
+        if required and not value:
+            self.error(f"„{key}“ ist leer")
+        if max_length and len(value) > max_length:
+            self.error(f"„{key}“ ist länger als {max_length} Zeichen")
+        return value
+
+    def number(self, key: str, *, integer: bool = False, minimum: Decimal | int | None = None,
+               maximum: int | None = None, label: str | None = None):
+        value = self.data.get(key)
+        label = label or key
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.error(f"„{label}“ muss eine Zahl sein")
+            return None
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            self.error(f"„{label}“ = {value!r} ist keine Zahl")
+            return None
+        if not number.is_finite():
+            self.error(f"„{label}“ = {value!r} ist keine Zahl")
+            return None
+        if integer and number != number.to_integral_value():
+            self.error(f"„{label}“ = {value!r} ist keine ganze Zahl")
+            return None
+        if minimum is not None and number < minimum:
+            self.error(f"„{label}“ = {value} darf nicht negativ sein" if minimum == 0
+                       else f"„{label}“ = {value} ist kleiner als {minimum}")
+            return None
+        if maximum is not None and number > maximum:
+            self.error(f"„{label}“ = {value} ist größer als {maximum}")
+            return None
+        return int(number) if integer else number
+
+
+class _MunicipalityLookup:
+    """Resolves AGS and name(+state) against the register with one query per file."""
+
+    def __init__(self) -> None:
+        self.by_ags: dict[str, Municipality] = {}
+        self.by_name: dict[str, list[Municipality]] = {}
+        for m in Municipality.objects.only("ags", "name", "official_name", "state", "district_name"):
+            self.by_ags[m.ags] = m
+            for name in {fold(m.name), fold(m.official_name)}:
+                self.by_name.setdefault(name, []).append(m)
+
+    def resolve(self, line: _Line, *, ags: object, name: object, state: object, label: str) -> str | None:
+        if ags not in (None, ""):
+            if not isinstance(ags, str) or not re.match(r"^\d{8}$", ags):
+                line.error(f"{label}: AGS {ags!r} hat nicht genau 8 Ziffern")
+                return None
+            if ags not in self.by_ags:
+                line.error(f"{label}: AGS {ags} gibt es im Gemeindeverzeichnis nicht")
+                return None
+            return ags
+        if name in (None, ""):
+            return None
+        candidates = self.by_name.get(fold(str(name)), [])
+        if state not in (None, ""):
+            wanted = state_from_input(str(state))
+            if wanted is None:
+                line.error(f"{label}: Bundesland „{state}“ ist unbekannt")
+                return None
+            candidates = [m for m in candidates if m.state == wanted.value]
+        if not candidates:
+            where = f" in {state}" if state else ""
+            line.error(f"{label}: Kommune „{name}“{where} gibt es im Gemeindeverzeichnis nicht")
+            return None
+        if len(candidates) > 1:
+            options = ", ".join(f"{m.name} ({m.state_name}, AGS {m.ags})" for m in candidates)
+            line.error(f"{label}: „{name}“ ist mehrdeutig – bitte „state“ oder die AGS angeben: {options}")
+            return None
+        return candidates[0].ags
+
+
+def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | None:
+    data = line.data
+    values: dict = {}
+    slug = line.text("slug", required=True)
+    if slug and not SLUG.match(slug):
+        line.error(f"„slug“ = „{slug}“: nur Kleinbuchstaben, Ziffern und Bindestriche erlaubt")
+    title = line.text("title", required=True, max_length=MAX_TITLE)
+    values["title"] = title
+    for key in TEXT_FIELDS:
+        if key in data:
+            values[key] = line.text(key) or ""
+    if "summary" not in data:
+        line.error("„summary“ fehlt")
+
+    if "steps" in data:
+        steps = data["steps"]
+        if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+            line.error("„steps“ muss eine Liste von Texten sein")
+        else:
+            values["steps"] = [s.strip() for s in steps if s.strip()]
+    if "solution_blocks" in data:
+        if not isinstance(data["solution_blocks"], list):
+            line.error("„solution_blocks“ muss eine Liste sein")
+        else:
+            values["solution_blocks"] = data["solution_blocks"]
+
+    if "status" in data:
+        status = data["status"]
+        if status not in SolutionStatus.values:
+            line.error(f"„status“ = {status!r} ist unbekannt; erlaubt: {', '.join(SolutionStatus.values)}")
+        values["status"] = status
+    this_year = timezone.localdate().year
+    if "year" in data:
+        values["year"] = line.number("year", integer=True, minimum=FIRST_YEAR, label="year")
+        if values["year"] is not None and values["year"] > this_year:
+            line.error(f"„year“ = {values['year']} liegt in der Zukunft")
+    if "costs_eur" in data:
+        values["costs_eur"] = line.number("costs_eur", minimum=0)
+    if "duration_months" in data:
+        values["duration_months"] = line.number("duration_months", integer=True, minimum=0, maximum=600)
+
+    if "municipality_ags" in data or "municipality_name" in data:
+        values["municipality_ags"] = line.municipalities.resolve(
+            line, ags=data.get("municipality_ags"), name=data.get("municipality_name"),
+            state=data.get("state"), label="Kommune",
+        )
+
+    new_topics: list[str] = []
+    if "topics" in data:
+        topics = data["topics"]
+        if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+            line.error("„topics“ muss eine Liste von Themen (Slug oder Name) sein")
+        else:
+            slugs = []
+            for topic in topics:
+                slug_value = topic_names.get(fold(topic)) or topic_names.get(topic.strip())
+                if slug_value is None:
+                    slug_value = slugify(topic.strip().replace("&", "und")) or None
+                    if slug_value is None:
+                        line.error(f"Thema „{topic}“ ergibt keinen gültigen Slug")
+                        continue
+                    new_topics.append(topic.strip())
+                    topic_names[fold(topic)] = slug_value
+                if slug_value not in slugs:
+                    slugs.append(slug_value)
+            values["topics"] = sorted(slugs)
+
+    if "supplier" in data or "suppliers" in data:
+        raw = data.get("suppliers") if "suppliers" in data else data.get("supplier")
+        items = [] if raw is None else raw if isinstance(raw, list) else [raw]
+        suppliers = []
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+                line.error("„supplier“ braucht einen Namen: {\"name\": …, \"website\": …}")
+                continue
+            website = item.get("website") or ""
+            if website:
+                try:
+                    URLValidator(schemes=["http", "https"])(website)
+                except ValidationError:
+                    line.error(f"„supplier.website“ = {website!r} ist keine gültige Adresse")
+            suppliers.append({"name": item["name"].strip(), "website": website})
+        values["suppliers"] = sorted(suppliers, key=lambda s: s["name"])
+
+    if "outcomes" in data:
+        outcomes = []
+        raw_outcomes = data["outcomes"] or []
+        if not isinstance(raw_outcomes, list):
+            line.error("„outcomes“ muss eine Liste sein")
+            raw_outcomes = []
+        for i, item in enumerate(raw_outcomes, start=1):
+            if not isinstance(item, dict) or not str(item.get("metric") or "").strip():
+                line.error(f"outcomes[{i}]: „metric“ fehlt")
+                continue
+            sub = _Line(line.line_no, item, line.municipalities)
+            value = sub.number("value", label=f"outcomes[{i}].value")
+            baseline = sub.number("baseline", label=f"outcomes[{i}].baseline")
+            if "value" not in item or item["value"] is None:
+                sub.error(f"outcomes[{i}]: „value“ fehlt")
+            line.errors.extend(sub.errors)
+            outcomes.append({"metric": str(item["metric"]).strip(), "value": value,
+                             "unit": str(item.get("unit") or "").strip(), "baseline": baseline})
+        values["outcomes"] = outcomes
+
+    if "contact" in data:
+        contact = data["contact"]
+        if contact is None:
+            values["contact"] = None
+        elif not isinstance(contact, dict):
+            line.error("„contact“ muss ein Objekt {name, role, email} sein")
+        else:
+            email = contact.get("email") or ""
+            if email:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    line.error(f"„contact.email“ = {email!r} ist keine gültige E-Mail-Adresse")
+            values["contact"] = {
+                "name": str(contact.get("name") or "").strip(), "role": str(contact.get("role") or "").strip(),
+                "email": email, "phone": str(contact.get("phone") or "").strip(),
+                "consent": bool(contact.get("consent", False)),
+            }
+
+    if "adopters" in data:
+        adopters = []
+        raw_adopters = data["adopters"] or []
+        if not isinstance(raw_adopters, list):
+            line.error("„adopters“ muss eine Liste sein")
+            raw_adopters = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw_adopters, start=1):
+            if not isinstance(item, dict):
+                line.error(f"adopters[{i}] muss ein Objekt sein")
+                continue
+            ags = line.municipalities.resolve(line, ags=item.get("ags"), name=item.get("name"),
+                                              state=item.get("state"), label=f"adopters[{i}]")
+            if ags is None:
+                if item.get("ags") in (None, "") and item.get("name") in (None, ""):
+                    line.error(f"adopters[{i}]: „ags“ fehlt")
+                continue
+            if ags in seen:
+                line.error(f"adopters[{i}]: Kommune {ags} ist doppelt aufgeführt")
+                continue
+            seen.add(ags)
+            sub = _Line(line.line_no, item, line.municipalities)
+            year = sub.number("year", integer=True, minimum=FIRST_YEAR, label=f"adopters[{i}].year")
+            if year is not None and year > this_year:
+                sub.error(f"adopters[{i}].year = {year} liegt in der Zukunft")
+            visits = sub.number("visits_per_year", integer=True, minimum=0, maximum=365,
+                                label=f"adopters[{i}].visits_per_year")
+            status = item.get("status") or SolutionStatus.IN_OPERATION
+            if status not in SolutionStatus.values:
+                sub.error(f"adopters[{i}].status = {status!r} ist unbekannt")
+            line.errors.extend(sub.errors)
+            adopters.append({"ags": ags, "year": year, "status": status,
+                             "hosts_visits": bool(item.get("hosts_visits", False)), "visits_per_year": visits})
+        values["adopters"] = adopters
+
+    if "suitable_for" in data:
+        suitable = data["suitable_for"] or []
+        if not isinstance(suitable, list) or any(s not in SizeClass.values for s in suitable):
+            line.error(f"„suitable_for“ erlaubt nur: {', '.join(SizeClass.values)}")
+        else:
+            values["suitable_for"] = [s for s in SizeClass.values if s in suitable]
+    if "last_confirmed" in data:
+        raw = data["last_confirmed"]
+        try:
+            values["last_confirmed"] = dt.date.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):
+            line.error(f"„last_confirmed“ = {raw!r} ist kein Datum (JJJJ-MM-TT)")
+
+    if line.errors:
+        return None
+    return SolutionRecord(line=line.line_no, slug=str(slug), values=values, new_topics=new_topics)
+
+
+def parse_solutions_file(path: Path) -> ParseResult:
+    from solutions.models import Topic
+
+    if not path.is_file():
+        raise SolutionsFileError(f"Die Datei „{path}“ gibt es nicht.")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SolutionsFileError(f"„{path.name}“ ist nicht UTF-8-kodiert (Byte {exc.start}).") from exc
+    topic_names: dict[str, str] = {}
+    for slug, name in Topic.objects.values_list("slug", "name"):
+        topic_names[slug] = slug
+        topic_names[fold(name)] = slug
+    municipalities = _MunicipalityLookup()
+    result = ParseResult()
+    seen: dict[str, int] = {}
+    for number, content in enumerate(text.splitlines(), start=1):
+        if not content.strip():
+            continue
+        result.lines += 1
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as exc:
+            result.errors.append(f"Zeile {number}: kein gültiges JSON ({exc.msg}, Spalte {exc.colno})")
+            continue
+        if not isinstance(data, dict):
+            result.errors.append(f"Zeile {number}: erwartet wird ein JSON-Objekt {{…}}")
+            continue
+        line = _Line(number, data, municipalities)
+        record = _clean_line(line, topic_names)
+        slug = data.get("slug")
+        if isinstance(slug, str) and slug in seen:
+            line.error(f"„slug“ = „{slug}“ kommt schon in Zeile {seen[slug]} vor")
+            record = None
+        elif isinstance(slug, str):
+            seen[slug] = number
+        if record is None:
+            result.errors.append(f"Zeile {number}: " + "; ".join(line.errors))
+        else:
+            result.records.append(record)
+    return result

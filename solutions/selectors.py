@@ -1,0 +1,92 @@
+"""Reads for practice cases. Town sizes are derived at read time from the lead municipality and the
+adopters (plus the editors' "geeignet für"), so they are current whenever a population or an adopter
+changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+
+from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
+from solutions.models import SolutionAdopter, SolutionPage, Supplier, Topic
+
+
+def solution_list() -> QuerySet[SolutionPage]:
+    return (
+        SolutionPage.objects.live().public()
+        .select_related("lead_municipality")
+        .prefetch_related("tagged_topics__tag")
+        .order_by("-first_published_at")
+    )
+
+
+def solution_size_classes(page: SolutionPage) -> list[str]:
+    """Size classes where the case runs (lead and adopters), in BBSR order."""
+    classes = set()
+    if page.lead_municipality is not None:
+        classes.add(page.lead_municipality.size_class)
+    classes.update(a.municipality.size_class for a in page.adopters.all())
+    return [c.value for c in SIZE_CLASS_ORDER if c.value in classes]
+
+
+def solution_all_size_classes(page: SolutionPage) -> list[str]:
+    """Where it runs plus where editors consider it suitable: the tags used for filtering."""
+    classes = set(solution_size_classes(page)) | set(page.suitable_for_list)
+    return [c.value for c in SIZE_CLASS_ORDER if c.value in classes]
+
+
+def solutions_filter_size_classes(queryset: QuerySet[SolutionPage], classes: list[str]) -> QuerySet[SolutionPage]:
+    condition = Q(lead_municipality__size_class__in=classes) | Q(adopters__municipality__size_class__in=classes)
+    for value in classes:
+        condition |= Q(suitable_for__contains=SizeClass(value).value)
+    return queryset.filter(condition).distinct()
+
+
+DETAIL_PREFETCH = (
+    "tagged_topics__tag",
+    "suppliers",
+    "outcomes",
+    Prefetch("adopters", queryset=SolutionAdopter.objects.select_related("municipality")),
+    "attachments__document",
+)
+
+
+def solution_detail_queryset() -> QuerySet[SolutionPage]:
+    return SolutionPage.objects.select_related("lead_municipality").prefetch_related(*DETAIL_PREFETCH)
+
+
+def solution_prefetch_details(page: SolutionPage) -> None:
+    """Loads what the case page shows onto an instance Wagtail already fetched."""
+    prefetch_related_objects([page], "lead_municipality", *DETAIL_PREFETCH)
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    live = Q(tagged_solutions__content_object__live=True)
+    return Topic.objects.annotate(solution_count=Count("tagged_solutions", filter=live, distinct=True))
+
+
+def solutions_for_topic(topic: Topic) -> QuerySet[SolutionPage]:
+    return solution_list().filter(tagged_topics__tag=topic).distinct()
+
+
+def supplier_references(supplier: Supplier) -> QuerySet[SolutionPage]:
+    return solution_list().filter(suppliers=supplier)
+
+
+CONFIRMATION_INTERVAL = dt.timedelta(days=365)
+
+
+def solutions_due_for_confirmation(today: dt.date) -> QuerySet[SolutionPage]:
+    """Live cases not confirmed for twelve months (or never)."""
+    cutoff = today - CONFIRMATION_INTERVAL
+    return (
+        SolutionPage.objects.live()
+        .filter(Q(last_confirmed__lt=cutoff) | Q(last_confirmed__isnull=True))
+        .select_related("lead_municipality")
+        .order_by("last_confirmed", "title")
+    )
+
+
+def submissions_of_municipality(municipality_id: int) -> QuerySet[SolutionPage]:
+    return SolutionPage.objects.filter(lead_municipality_id=municipality_id).order_by("-latest_revision_created_at")

@@ -1,0 +1,148 @@
+"""Writes for practice cases: import, submission, editorial set-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage
+from wagtail.models.workflows import GroupApprovalTask
+
+from municipalities.models import Municipality
+from solutions.exchange import record_differs, solution_apply_record
+from solutions.importers.jsonl import SolutionRecord
+from solutions.models import SolutionIndexPage, SolutionPage, Topic
+
+EDITOR_GROUP = "Redaktion"
+WORKFLOW_NAME = "Redaktion prüft"
+INDEX_SLUG = "praxisbeispiele"
+
+
+def contact_consent_stamp(page: SolutionPage) -> None:
+    """Records when consent to publish contact details was given; withdrawing clears it."""
+    if page.contact_consent and page.contact_consent_at is None:
+        page.contact_consent_at = timezone.now()
+    elif not page.contact_consent:
+        page.contact_consent_at = None
+
+
+def solution_index_get_or_create() -> SolutionIndexPage:
+    index = SolutionIndexPage.objects.first()
+    if index is not None:
+        return index
+    from pages.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        from pages.services import site_setup
+
+        home = site_setup()
+        index = SolutionIndexPage.objects.first()
+        if index is not None:
+            return index
+    return home.add_child(instance=SolutionIndexPage(
+        title="Praxisbeispiele", slug=INDEX_SLUG,
+        intro="Erprobte Lösungen aus Städten und Gemeinden – mit Kosten, Ergebnissen und Ansprechpersonen.",
+    ))
+
+
+@transaction.atomic
+def editorial_setup(index: SolutionIndexPage) -> Workflow:
+    """The editors' group with rights on the cases, and the workflow "Redaktion prüft" on them."""
+    editors, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
+    editors.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
+    for codename in ("add_page", "change_page", "publish_page", "lock_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=editors, page=index,
+            permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
+        )
+    for model in ("supplier", "topic"):
+        for action in ("add", "change", "delete"):
+            editors.permissions.add(
+                Permission.objects.get(codename=f"{action}_{model}", content_type__app_label="solutions")
+            )
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if created:
+        task = GroupApprovalTask.objects.create(name="Freigabe durch die Redaktion")
+        task.groups.set([editors])
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    return workflow
+
+
+@dataclass
+class SolutionsImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    created_topics: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def solutions_import(
+    records: list[SolutionRecord], *, on_record: Callable[[], None] | None = None
+) -> SolutionsImportSummary:
+    """Upserts validated records by slug and publishes them; all or nothing."""
+    summary = SolutionsImportSummary()
+    index = solution_index_get_or_create()
+    wanted_topics = {slug for r in records for slug in r.values.get("topics", [])}
+    names = {slugify(name.replace("&", "und")): name for r in records for name in r.new_topics}
+    existing_topics = set(Topic.objects.filter(slug__in=wanted_topics).values_list("slug", flat=True))
+    for slug in sorted(wanted_topics - existing_topics):
+        Topic.objects.create(slug=slug, name=names.get(slug, slug))
+        summary.created_topics.append(slug)
+    needed_ags = {r.values.get("municipality_ags") for r in records} | {
+        a["ags"] for r in records for a in r.values.get("adopters", [])
+    }
+    municipalities = Municipality.objects.in_bulk([a for a in needed_ags if a], field_name="ags")
+    pages = {p.slug: p for p in SolutionPage.objects.child_of(index).filter(slug__in=[r.slug for r in records])}
+
+    for record in records:
+        page = pages.get(record.slug)
+        if page is None:
+            page = SolutionPage(slug=record.slug, title=record.values["title"])
+            solution_apply_record(page, record.values, municipalities)
+            if page.last_confirmed is None:
+                page.last_confirmed = timezone.localdate()
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            summary.created += 1
+        elif page.has_unpublished_changes or not page.live or record_differs(page, record.values):
+            page = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+            solution_apply_record(page, record.values, municipalities)
+            page.save_revision().publish()
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+        if on_record is not None:
+            on_record()
+    return summary
+
+
+@transaction.atomic
+def solution_submit(*, member, title: str, teaser: str, problem: str, solution: str, results: str,
+                    lessons_learned: str, topics: list[Topic], costs_eur=None, year=None, status=None) -> SolutionPage:
+    """A municipality user's case: a draft for their own municipality, put into the review workflow."""
+    from solutions.stream import stream_from_text
+
+    index = solution_index_get_or_create()
+    base = slugify(f"{member.municipality.name} {title}")[:70].strip("-") or "praxisbeispiel"
+    slug, n = base, 2
+    while Page.objects.filter(slug=slug, path__startswith=index.path).exists():
+        slug, n = f"{base}-{n}", n + 1
+    page = SolutionPage(
+        title=title, slug=slug, teaser=teaser, problem=problem, results=results, lessons_learned=lessons_learned,
+        solution=stream_from_text(solution), lead_municipality=member.municipality, costs_eur=costs_eur,
+        year=year, status=status or "in_operation", live=False, owner=member.user,
+    )
+    page.topics.set(topics)
+    index.add_child(instance=page)
+    page.save_revision(user=member.user, log_action=True)
+    workflow = page.get_workflow()
+    if workflow is not None:
+        workflow.start(page, member.user)
+    return page
