@@ -91,11 +91,9 @@ def _comparable(values: dict) -> dict:
 
 
 def record_differs(page: SolutionPage, values: dict) -> bool:
+    """Only the keys the import line carries are compared: a missing key means "keep"."""
     current = solution_to_record(page)
     incoming = _comparable(values)
-    if "solution" in incoming or "steps" in incoming or "solution_blocks" in incoming:
-        if "solution_blocks" not in incoming:
-            current.pop("solution_blocks", None)
     return any(current.get(key) != value for key, value in incoming.items())
 
 

@@ -18,8 +18,8 @@ DEMO_CASES = ROOT / "solutions" / "demo" / "cases.jsonl"
 class Command(BaseCommand):
     help = (
         "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): Kommunen, Startseite, "
-        "Impressum/Datenschutz, Praxisbeispiele mit Anbietern und ein Redaktionskonto. Mit --register wird statt der kleinen "
-        "Demoliste das amtliche Gemeindeverzeichnis geladen."
+        "Impressum/Datenschutz, Praxisbeispiele mit Anbietern und ein Redaktionskonto. Mit --register "
+        "wird statt der kleinen Demoliste das amtliche Gemeindeverzeichnis geladen."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
