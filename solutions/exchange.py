@@ -39,6 +39,8 @@ def solution_to_record(page: SolutionPage) -> dict:
         "transferability": page.transferability,
         "topics": sorted(t.slug for t in page.topics.all()),
         "municipality_ags": page.lead_municipality.ags if page.lead_municipality_id else None,
+        "hosts_visits": page.lead_hosts_visits,
+        "visits_per_year": page.lead_visits_per_year,
         "supplier": suppliers[0] if len(suppliers) == 1 else None,
         "costs_eur": _number(page.costs_eur),
         "costs_note": page.costs_note,
@@ -116,7 +118,8 @@ _SIMPLE_FIELDS = {
     "lessons_learned": "lessons_learned", "transferability": "transferability", "staff_effort": "staff_effort",
     "funding": "funding", "procurement": "procurement", "costs_note": "costs_note", "status": "status",
     "year": "year", "costs_eur": "costs_eur", "duration_months": "duration_months",
-    "suitable_for": "suitable_for", "last_confirmed": "last_confirmed",
+    "suitable_for": "suitable_for", "last_confirmed": "last_confirmed", "hosts_visits": "lead_hosts_visits",
+    "visits_per_year": "lead_visits_per_year",
 }
 _TEXT_ATTRIBUTES = {"title", "teaser", "problem", "results", "lessons_learned", "transferability",
                     "staff_effort", "funding", "procurement", "costs_note"}

@@ -120,6 +120,8 @@ class SolutionPage(Page):
         "municipalities.Municipality", verbose_name=_("federführende Kommune"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="led_solutions",
     )
+    lead_hosts_visits = models.BooleanField(_("federführende Kommune empfängt Hospitationen"), default=False)
+    lead_visits_per_year = models.PositiveSmallIntegerField(_("Hospitationen pro Jahr"), null=True, blank=True)
     suppliers = ParentalManyToManyField(Supplier, verbose_name=_("Anbieter"), blank=True, related_name="solutions")
     topics = ClusterTaggableManager(through=TaggedSolution, verbose_name=_("Themen"), blank=True)
     # Comma-separated size-class slugs; a plain string so every database can filter on it.
@@ -147,7 +149,10 @@ class SolutionPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("teaser"),
-        FieldPanel("lead_municipality"),
+        MultiFieldPanel([
+            FieldPanel("lead_municipality"),
+            FieldRowPanel([FieldPanel("lead_hosts_visits"), FieldPanel("lead_visits_per_year")]),
+        ], heading=_("Kommune")),
         FieldPanel("topics"),
         FieldPanel("problem"),
         FieldPanel("solution"),
@@ -186,7 +191,9 @@ class SolutionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["runs_in"] = [SizeClass(c).label for c in solution_size_classes(self)]
         context["suitable_for"] = [SizeClass(c).label for c in self.suitable_for_list]
-        context["hosts"] = [a for a in self.adopters.all() if a.hosts_visits]
+        context["hosts"] = [a.municipality for a in self.adopters.all() if a.hosts_visits]
+        if self.lead_hosts_visits and self.lead_municipality is not None:
+            context["hosts"].insert(0, self.lead_municipality)
         return context
 
     def clean(self) -> None:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 from wagtail.models.workflows import GroupApprovalTask
 
 from municipalities.models import Municipality
@@ -69,7 +69,7 @@ def editorial_setup(index: SolutionIndexPage) -> Workflow:
     if created:
         task = GroupApprovalTask.objects.create(name="Freigabe durch die Redaktion")
         task.groups.set([editors])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     return workflow
 

@@ -193,6 +193,13 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
             state=data.get("state"), label="Kommune",
         )
 
+    if "hosts_visits" in data:
+        if not isinstance(data["hosts_visits"], bool):
+            line.error("„hosts_visits“ muss true oder false sein")
+        values["hosts_visits"] = bool(data["hosts_visits"])
+    if "visits_per_year" in data:
+        values["visits_per_year"] = line.number("visits_per_year", integer=True, minimum=0, maximum=365)
+
     new_topics: list[str] = []
     if "topics" in data:
         topics = data["topics"]
