@@ -30,15 +30,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        return api.create_response(
-            request, {"error": "invalid_parameter", "detail": _describe(exc.errors)}, status=400
-        )
+        return api.create_response(request, {"error": "invalid_parameter", "detail": _describe(exc.errors)}, status=400)
 
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(
-            request, {"error": "unauthorized", "detail": "Anmeldung erforderlich."}, status=401
-        )
+        return api.create_response(request, {"error": "unauthorized", "detail": "Anmeldung erforderlich."}, status=401)
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -35,9 +35,7 @@ class Municipality(models.Model):
     lat = models.FloatField(_("Breitengrad"), null=True, blank=True)
     lon = models.FloatField(_("Längengrad"), null=True, blank=True)
     postal_code = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
-    urbanisation = models.CharField(
-        _("Verstädterung"), max_length=1, choices=Urbanisation.choices, blank=True
-    )
+    urbanisation = models.CharField(_("Verstädterung"), max_length=1, choices=Urbanisation.choices, blank=True)
     ortsteile_count = models.PositiveIntegerField(_("Zahl der Ortsteile"), null=True, blank=True)
     # Stored (not computed in queries) because filters and facets use them; kept in step by
     # ``municipalities.services`` whenever the population changes.

@@ -72,7 +72,8 @@ def municipalities_import(
             values["population_date"] = source.population_date
         values.update(
             derived_fields(
-                name=str(values["name"]), official_name=str(values["official_name"]),
+                name=str(values["name"]),
+                official_name=str(values["official_name"]),
                 population=int(values["population"]),  # type: ignore[arg-type]
             )
         )
@@ -98,4 +99,3 @@ def municipalities_import(
         if to_update:
             Municipality.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH_SIZE)
     return summary
-

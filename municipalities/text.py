@@ -35,7 +35,7 @@ def name_search_key(*names: str) -> str:
 
 
 def short_name(official_name: str) -> str:
-    """"Hemmingen, Stadt" → "Hemmingen"; "Kiel, Landeshauptstadt" → "Kiel"."""
+    """ "Hemmingen, Stadt" → "Hemmingen"; "Kiel, Landeshauptstadt" → "Kiel"."""
     return official_name.split(",")[0].strip()
 
 

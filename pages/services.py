@@ -17,7 +17,7 @@ IMPRINT_BODY = (
     "Anschrift, vertretungsberechtigte Person, Kontakt.</p>"
     "<h2>Datenquellen</h2><p>Gemeindedaten: © Statistisches Bundesamt (Destatis), "
     "Gemeindeverzeichnis-Informationssystem GV-ISys. Lizenz: Datenlizenz Deutschland – Namensnennung – "
-    "Version 2.0 (<a href=\"https://www.govdata.de/dl-de/by-2-0\">www.govdata.de/dl-de/by-2-0</a>).</p>"
+    'Version 2.0 (<a href="https://www.govdata.de/dl-de/by-2-0">www.govdata.de/dl-de/by-2-0</a>).</p>'
 )
 PRIVACY_BODY = (
     "<h2>Welche Daten wir speichern</h2><p>Öffentlich sichtbar sind nur Praxisbeispiele und die "
@@ -40,8 +40,9 @@ def site_setup() -> HomePage:
         home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="start", intro=HOME_INTRO))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Baukasten guter Lösungen")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Baukasten guter Lösungen"
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.site_name = site.site_name or "Baukasten guter Lösungen"

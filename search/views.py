@@ -18,6 +18,4 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if query:
         pages = list(Page.objects.live().public().specific().search(query)[:20])
         municipalities = list(municipality_search(query)[:10])
-    return render(
-        request, "search/search.html", {"query": query, "pages": pages, "municipalities": municipalities}
-    )
+    return render(request, "search/search.html", {"query": query, "pages": pages, "municipalities": municipalities})

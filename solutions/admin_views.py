@@ -20,11 +20,13 @@ class SolutionFilterSet(PageFilterSet):
     topic = django_filters.ModelChoiceFilter(
         label=_("Thema"), queryset=Topic.objects.all(), field_name="tagged_topics__tag", distinct=True
     )
-    size_class = django_filters.ChoiceFilter(label=_("Größenklasse"), choices=SizeClass.choices,
-                                             method="filter_size_class")
+    size_class = django_filters.ChoiceFilter(
+        label=_("Größenklasse"), choices=SizeClass.choices, method="filter_size_class"
+    )
     status = django_filters.ChoiceFilter(label=_("Stand"), choices=SolutionStatus.choices)
-    state = django_filters.ChoiceFilter(label=_("Bundesland"), choices=State.choices,
-                                        field_name="lead_municipality__state")
+    state = django_filters.ChoiceFilter(
+        label=_("Bundesland"), choices=State.choices, field_name="lead_municipality__state"
+    )
 
     class Meta:
         model = SolutionPage

@@ -40,8 +40,9 @@ class ImageBlock(blocks.StructBlock):
 
 class SolutionStreamBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
-    steps = blocks.ListBlock(blocks.CharBlock(max_length=500), label=_("Schritte (nummeriert)"),
-                             template="solutions/blocks/steps.html")
+    steps = blocks.ListBlock(
+        blocks.CharBlock(max_length=500), label=_("Schritte (nummeriert)"), template="solutions/blocks/steps.html"
+    )
     quote = QuoteBlock()
     image = ImageBlock()
     document = DocumentChooserBlock(label=_("Dokument"), template="solutions/blocks/document.html")

@@ -25,8 +25,7 @@ def _number(value: Decimal | None) -> int | float | None:
 def solution_to_record(page: SolutionPage) -> dict:
     """A published case in the import format (every key present)."""
     stream = stream_to_fields(list(page.solution.raw_data))
-    suppliers = sorted(({"name": s.name, "website": s.website} for s in page.suppliers.all()),
-                       key=lambda s: s["name"])
+    suppliers = sorted(({"name": s.name, "website": s.website} for s in page.suppliers.all()), key=lambda s: s["name"])
     record: dict = {
         "slug": page.slug,
         "title": page.title,
@@ -55,12 +54,22 @@ def solution_to_record(page: SolutionPage) -> dict:
             for o in page.outcomes.all()
         ],
         "contact": {
-            "name": page.contact_name, "role": page.contact_role, "email": page.contact_email,
-            "phone": page.contact_phone, "consent": page.contact_consent,
-        } if page.contact_name or page.contact_email or page.contact_phone else None,
+            "name": page.contact_name,
+            "role": page.contact_role,
+            "email": page.contact_email,
+            "phone": page.contact_phone,
+            "consent": page.contact_consent,
+        }
+        if page.contact_name or page.contact_email or page.contact_phone
+        else None,
         "adopters": [
-            {"ags": a.municipality.ags, "year": a.since_year, "status": a.status, "hosts_visits": a.hosts_visits,
-             "visits_per_year": a.visits_per_year}
+            {
+                "ags": a.municipality.ags,
+                "year": a.since_year,
+                "status": a.status,
+                "hosts_visits": a.hosts_visits,
+                "visits_per_year": a.visits_per_year,
+            }
             for a in page.adopters.all()
         ],
         "suitable_for": page.suitable_for_list,
@@ -114,15 +123,37 @@ def _supplier(item: dict) -> Supplier:
 
 
 _SIMPLE_FIELDS = {
-    "title": "title", "summary": "teaser", "problem": "problem", "results": "results",
-    "lessons_learned": "lessons_learned", "transferability": "transferability", "staff_effort": "staff_effort",
-    "funding": "funding", "procurement": "procurement", "costs_note": "costs_note", "status": "status",
-    "year": "year", "costs_eur": "costs_eur", "duration_months": "duration_months",
-    "suitable_for": "suitable_for", "last_confirmed": "last_confirmed", "hosts_visits": "lead_hosts_visits",
+    "title": "title",
+    "summary": "teaser",
+    "problem": "problem",
+    "results": "results",
+    "lessons_learned": "lessons_learned",
+    "transferability": "transferability",
+    "staff_effort": "staff_effort",
+    "funding": "funding",
+    "procurement": "procurement",
+    "costs_note": "costs_note",
+    "status": "status",
+    "year": "year",
+    "costs_eur": "costs_eur",
+    "duration_months": "duration_months",
+    "suitable_for": "suitable_for",
+    "last_confirmed": "last_confirmed",
+    "hosts_visits": "lead_hosts_visits",
     "visits_per_year": "lead_visits_per_year",
 }
-_TEXT_ATTRIBUTES = {"title", "teaser", "problem", "results", "lessons_learned", "transferability",
-                    "staff_effort", "funding", "procurement", "costs_note"}
+_TEXT_ATTRIBUTES = {
+    "title",
+    "teaser",
+    "problem",
+    "results",
+    "lessons_learned",
+    "transferability",
+    "staff_effort",
+    "funding",
+    "procurement",
+    "costs_note",
+}
 
 
 def solution_apply_record(page: SolutionPage, values: dict, municipalities: dict[str, Municipality]) -> None:
@@ -137,8 +168,9 @@ def solution_apply_record(page: SolutionPage, values: dict, municipalities: dict
         page.solution = values["solution_blocks"]
     elif "solution" in values or "steps" in values:
         current = stream_to_fields(list(page.solution.raw_data)) if page.pk else {"solution": "", "steps": []}
-        page.solution = stream_from_text(values.get("solution", current["solution"]),
-                                         values.get("steps", current["steps"]))
+        page.solution = stream_from_text(
+            values.get("solution", current["solution"]), values.get("steps", current["steps"])
+        )
     if "municipality_ags" in values:
         ags = values["municipality_ags"]
         page.lead_municipality = municipalities[ags] if ags else None
@@ -153,8 +185,13 @@ def solution_apply_record(page: SolutionPage, values: dict, municipalities: dict
         ]
     if "adopters" in values:
         page.adopters = [
-            SolutionAdopter(municipality=municipalities[a["ags"]], since_year=a["year"], status=a["status"],
-                            hosts_visits=a["hosts_visits"], visits_per_year=a["visits_per_year"])
+            SolutionAdopter(
+                municipality=municipalities[a["ags"]],
+                since_year=a["year"],
+                status=a["status"],
+                hosts_visits=a["hosts_visits"],
+                visits_per_year=a["visits_per_year"],
+            )
             for a in values["adopters"]
         ]
     if "contact" in values:

@@ -11,7 +11,10 @@ class SolutionPageForm(WagtailAdminPageForm):
     """Shows "geeignet für" as checkboxes and records when contact consent was given."""
 
     suitable_for = forms.MultipleChoiceField(
-        label=_("geeignet für"), choices=SizeClass.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("geeignet für"),
+        choices=SizeClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):

@@ -55,7 +55,10 @@ class Supplier(ClusterableModel):
     topics = ParentalManyToManyField(Topic, verbose_name=_("Themen"), blank=True, related_name="suppliers")
 
     panels = [
-        FieldPanel("name"), FieldPanel("slug"), FieldPanel("website"), FieldPanel("description"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("website"),
+        FieldPanel("description"),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
     ]
 
@@ -102,31 +105,52 @@ class SolutionPage(Page):
     lessons_learned = models.TextField(_("Was schiefging / Lehren"), blank=True)
     transferability = models.TextField(_("Hinweise zur Übertragbarkeit"), blank=True)
 
-    status = models.CharField(_("Stand"), max_length=20, choices=SolutionStatus.choices,
-                              default=SolutionStatus.IN_OPERATION)
-    year = models.PositiveSmallIntegerField(_("Jahr"), null=True, blank=True,
-                                            validators=[MinValueValidator(FIRST_YEAR)])
-    costs_eur = models.DecimalField(_("Kosten (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                    validators=[MinValueValidator(Decimal(0))])
-    costs_note = models.CharField(_("Hinweis zu den Kosten"), max_length=200, blank=True,
-                                  help_text=_("z. B. „pro Jahr“ oder „ohne Personalkosten“"))
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=SolutionStatus.choices, default=SolutionStatus.IN_OPERATION
+    )
+    year = models.PositiveSmallIntegerField(
+        _("Jahr"), null=True, blank=True, validators=[MinValueValidator(FIRST_YEAR)]
+    )
+    costs_eur = models.DecimalField(
+        _("Kosten (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    costs_note = models.CharField(
+        _("Hinweis zu den Kosten"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. „pro Jahr“ oder „ohne Personalkosten“"),
+    )
     staff_effort = models.CharField(_("Personalaufwand"), max_length=300, blank=True)
-    duration_months = models.PositiveSmallIntegerField(_("Dauer (Monate)"), null=True, blank=True,
-                                                       validators=[MaxValueValidator(600)])
+    duration_months = models.PositiveSmallIntegerField(
+        _("Dauer (Monate)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
     funding = models.CharField(_("Förderprogramm"), max_length=300, blank=True)
     procurement = models.CharField(_("Vergabeweg"), max_length=300, blank=True)
 
     lead_municipality = models.ForeignKey(
-        "municipalities.Municipality", verbose_name=_("federführende Kommune"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="led_solutions",
+        "municipalities.Municipality",
+        verbose_name=_("federführende Kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_solutions",
     )
     lead_hosts_visits = models.BooleanField(_("federführende Kommune empfängt Hospitationen"), default=False)
     lead_visits_per_year = models.PositiveSmallIntegerField(_("Hospitationen pro Jahr"), null=True, blank=True)
     suppliers = ParentalManyToManyField(Supplier, verbose_name=_("Anbieter"), blank=True, related_name="solutions")
     topics = ClusterTaggableManager(through=TaggedSolution, verbose_name=_("Themen"), blank=True)
     # Comma-separated size-class slugs; a plain string so every database can filter on it.
-    suitable_for = models.CharField(_("geeignet für"), max_length=120, blank=True,
-                                    help_text=_("Größenklassen, für die sich die Lösung laut Redaktion eignet"))
+    suitable_for = models.CharField(
+        _("geeignet für"),
+        max_length=120,
+        blank=True,
+        help_text=_("Größenklassen, für die sich die Lösung laut Redaktion eignet"),
+    )
 
     contact_name = models.CharField(_("Name"), max_length=200, blank=True)
     contact_role = models.CharField(_("Funktion"), max_length=200, blank=True)
@@ -149,30 +173,42 @@ class SolutionPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("teaser"),
-        MultiFieldPanel([
-            FieldPanel("lead_municipality"),
-            FieldRowPanel([FieldPanel("lead_hosts_visits"), FieldPanel("lead_visits_per_year")]),
-        ], heading=_("Kommune")),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_municipality"),
+                FieldRowPanel([FieldPanel("lead_hosts_visits"), FieldPanel("lead_visits_per_year")]),
+            ],
+            heading=_("Kommune"),
+        ),
         FieldPanel("topics"),
         FieldPanel("problem"),
         FieldPanel("solution"),
-        MultiFieldPanel([FieldPanel("results"), InlinePanel("outcomes", label=_("Ergebnis in Zahlen"))],
-                        heading=_("Ergebnisse")),
+        MultiFieldPanel(
+            [FieldPanel("results"), InlinePanel("outcomes", label=_("Ergebnis in Zahlen"))], heading=_("Ergebnisse")
+        ),
         FieldPanel("lessons_learned"),
         FieldPanel("transferability"),
-        MultiFieldPanel([
-            FieldRowPanel([FieldPanel("status"), FieldPanel("year"), FieldPanel("duration_months")]),
-            FieldRowPanel([FieldPanel("costs_eur"), FieldPanel("costs_note")]),
-            FieldPanel("staff_effort"), FieldPanel("funding"), FieldPanel("procurement"),
-        ], heading=_("Eckdaten")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("status"), FieldPanel("year"), FieldPanel("duration_months")]),
+                FieldRowPanel([FieldPanel("costs_eur"), FieldPanel("costs_note")]),
+                FieldPanel("staff_effort"),
+                FieldPanel("funding"),
+                FieldPanel("procurement"),
+            ],
+            heading=_("Eckdaten"),
+        ),
         FieldPanel("suitable_for"),
         FieldPanel("suppliers"),
         InlinePanel("adopters", label=_("Kommunen, die die Lösung übernommen haben")),
-        MultiFieldPanel([
-            FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
-            FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
-            FieldPanel("contact_consent"),
-        ], heading=_("Ansprechperson")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+                FieldPanel("contact_consent"),
+            ],
+            heading=_("Ansprechperson"),
+        ),
         InlinePanel("attachments", label=_("Anhänge")),
         FieldPanel("last_confirmed"),
     ]
@@ -237,11 +273,13 @@ class SolutionAdopter(Orderable):
     """A municipality that runs the case's solution (besides the lead municipality)."""
 
     page = ParentalKey(SolutionPage, related_name="adopters", on_delete=models.CASCADE)
-    municipality = models.ForeignKey("municipalities.Municipality", verbose_name=_("Kommune"),
-                                     on_delete=models.PROTECT, related_name="adoptions")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="adoptions"
+    )
     since_year = models.PositiveSmallIntegerField(_("seit"), null=True, blank=True)
-    status = models.CharField(_("Stand"), max_length=20, choices=SolutionStatus.choices,
-                              default=SolutionStatus.IN_OPERATION)
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=SolutionStatus.choices, default=SolutionStatus.IN_OPERATION
+    )
     hosts_visits = models.BooleanField(_("empfängt Hospitationen"), default=False)
     visits_per_year = models.PositiveSmallIntegerField(_("Hospitationen pro Jahr"), null=True, blank=True)
 
@@ -260,8 +298,9 @@ class SolutionAdopter(Orderable):
 
 class SolutionAttachment(Orderable):
     page = ParentalKey(SolutionPage, related_name="attachments", on_delete=models.CASCADE)
-    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("Dokument"), on_delete=models.CASCADE,
-                                 related_name="+")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("Dokument"), on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(_("Titel (optional)"), max_length=200, blank=True)
 
     panels = [FieldPanel("document"), FieldPanel("title")]

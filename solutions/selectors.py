@@ -14,7 +14,8 @@ from solutions.models import SolutionAdopter, SolutionPage, Supplier, Topic
 
 def solution_list() -> QuerySet[SolutionPage]:
     return (
-        SolutionPage.objects.live().public()
+        SolutionPage.objects.live()
+        .public()
         .select_related("lead_municipality")
         .prefetch_related("tagged_topics__tag")
         .order_by("-first_published_at")

@@ -44,10 +44,13 @@ def solution_index_get_or_create() -> SolutionIndexPage:
         index = SolutionIndexPage.objects.first()
         if index is not None:
             return index
-    return home.add_child(instance=SolutionIndexPage(
-        title="Praxisbeispiele", slug=INDEX_SLUG,
-        intro="Erprobte Lösungen aus Städten und Gemeinden – mit Kosten, Ergebnissen und Ansprechpersonen.",
-    ))
+    return home.add_child(
+        instance=SolutionIndexPage(
+            title="Praxisbeispiele",
+            slug=INDEX_SLUG,
+            intro="Erprobte Lösungen aus Städten und Gemeinden – mit Kosten, Ergebnissen und Ansprechpersonen.",
+        )
+    )
 
 
 @transaction.atomic
@@ -57,7 +60,8 @@ def editorial_setup(index: SolutionIndexPage) -> Workflow:
     editors.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
     for codename in ("add_page", "change_page", "publish_page", "lock_page"):
         GroupPagePermission.objects.get_or_create(
-            group=editors, page=index,
+            group=editors,
+            page=index,
             permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
         )
     for model in ("supplier", "topic"):
@@ -124,8 +128,20 @@ def solutions_import(
 
 
 @transaction.atomic
-def solution_submit(*, member, title: str, teaser: str, problem: str, solution: str, results: str,
-                    lessons_learned: str, topics: list[Topic], costs_eur=None, year=None, status=None) -> SolutionPage:
+def solution_submit(
+    *,
+    member,
+    title: str,
+    teaser: str,
+    problem: str,
+    solution: str,
+    results: str,
+    lessons_learned: str,
+    topics: list[Topic],
+    costs_eur=None,
+    year=None,
+    status=None,
+) -> SolutionPage:
     """A municipality user's case: a draft for their own municipality, put into the review workflow."""
     from solutions.stream import stream_from_text
 
@@ -135,9 +151,19 @@ def solution_submit(*, member, title: str, teaser: str, problem: str, solution: 
     while Page.objects.filter(slug=slug, path__startswith=index.path).exists():
         slug, n = f"{base}-{n}", n + 1
     page = SolutionPage(
-        title=title, slug=slug, teaser=teaser, problem=problem, results=results, lessons_learned=lessons_learned,
-        solution=stream_from_text(solution), lead_municipality=member.municipality, costs_eur=costs_eur,
-        year=year, status=status or "in_operation", live=False, owner=member.user,
+        title=title,
+        slug=slug,
+        teaser=teaser,
+        problem=problem,
+        results=results,
+        lessons_learned=lessons_learned,
+        solution=stream_from_text(solution),
+        lead_municipality=member.municipality,
+        costs_eur=costs_eur,
+        year=year,
+        status=status or "in_operation",
+        live=False,
+        owner=member.user,
     )
     page.topics.set(topics)
     index.add_child(instance=page)

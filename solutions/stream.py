@@ -39,9 +39,16 @@ def stream_from_text(text: str, steps: list[str] | None = None) -> list[dict]:
 def _without_ids(raw: list[dict]) -> list[dict]:
     def strip(value):
         if isinstance(value, list):
-            return [strip(item["value"]) if isinstance(item, dict) and "type" in item and "id" in item
-                    and set(item) <= {"type", "value", "id"} and item["type"] == "item" else strip(item)
-                    for item in value]
+            return [
+                strip(item["value"])
+                if isinstance(item, dict)
+                and "type" in item
+                and "id" in item
+                and set(item) <= {"type", "value", "id"}
+                and item["type"] == "item"
+                else strip(item)
+                for item in value
+            ]
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k != "id"}
         return value

@@ -28,8 +28,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def supplier_detail(request: HttpRequest, slug: str) -> HttpResponse:
     supplier = get_object_or_404(Supplier.objects.prefetch_related("topics"), slug=slug)
-    return render(request, "solutions/supplier_detail.html",
-                  {"supplier": supplier, "references": supplier_references(supplier)})
+    return render(
+        request, "solutions/supplier_detail.html", {"supplier": supplier, "references": supplier_references(supplier)}
+    )
 
 
 def hospitation_request(request: HttpRequest) -> HttpResponse:
@@ -39,18 +40,24 @@ def hospitation_request(request: HttpRequest) -> HttpResponse:
 
 
 class SubmissionForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200,
-                            help_text=_("Was wurde gelöst? z. B. „Straßenschäden per App erfassen“"))
+    title = forms.CharField(
+        label=_("Titel"), max_length=200, help_text=_("Was wurde gelöst? z. B. „Straßenschäden per App erfassen“")
+    )
     teaser = forms.CharField(label=_("Kurzbeschreibung"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
-    topics = forms.ModelMultipleChoiceField(label=_("Themen"), queryset=Topic.objects.all(),
-                                            widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Themen"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
     problem = forms.CharField(label=_("Ausgangslage / Problem"), widget=forms.Textarea(attrs={"rows": 5}))
     solution = forms.CharField(label=_("Lösung: was haben Sie getan?"), widget=forms.Textarea(attrs={"rows": 8}))
     results = forms.CharField(label=_("Ergebnisse"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    lessons_learned = forms.CharField(label=_("Was lief schief, was würden Sie anders machen?"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 4}))
-    costs_eur = forms.DecimalField(label=_("Kosten in Euro"), required=False, min_value=0, max_digits=12,
-                                   decimal_places=2)
+    lessons_learned = forms.CharField(
+        label=_("Was lief schief, was würden Sie anders machen?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    costs_eur = forms.DecimalField(
+        label=_("Kosten in Euro"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     year = forms.IntegerField(label=_("Seit welchem Jahr?"), required=False, min_value=FIRST_YEAR)
     status = forms.ChoiceField(label=_("Stand"), choices=SolutionStatus.choices, initial=SolutionStatus.IN_OPERATION)
 
@@ -82,8 +89,11 @@ def submission_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    return render(request, "solutions/submission_list.html",
-                  {"member": member, "submissions": submissions_of_municipality(member.municipality_id)})
+    return render(
+        request,
+        "solutions/submission_list.html",
+        {"member": member, "submissions": submissions_of_municipality(member.municipality_id)},
+    )
 
 
 @login_required
@@ -95,4 +105,3 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     draft = page.get_latest_revision_as_object()
     return render(request, "solutions/submission_detail.html", {"member": member, "page": draft, "is_live": page.live})
-

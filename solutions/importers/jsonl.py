@@ -26,8 +26,18 @@ from solutions.choices import SolutionStatus
 from solutions.models import FIRST_YEAR
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TEXT_FIELDS = ("summary", "problem", "solution", "results", "lessons_learned", "transferability",
-               "staff_effort", "funding", "procurement", "costs_note")
+TEXT_FIELDS = (
+    "summary",
+    "problem",
+    "solution",
+    "results",
+    "lessons_learned",
+    "transferability",
+    "staff_effort",
+    "funding",
+    "procurement",
+    "costs_note",
+)
 MAX_TITLE = 255
 
 
@@ -76,8 +86,15 @@ class _Line:
             self.error(f"„{key}“ ist länger als {max_length} Zeichen")
         return value
 
-    def number(self, key: str, *, integer: bool = False, minimum: Decimal | int | None = None,
-               maximum: int | None = None, label: str | None = None):
+    def number(
+        self,
+        key: str,
+        *,
+        integer: bool = False,
+        minimum: Decimal | int | None = None,
+        maximum: int | None = None,
+        label: str | None = None,
+    ):
         value = self.data.get(key)
         label = label or key
         if value is None:
@@ -97,8 +114,11 @@ class _Line:
             self.error(f"„{label}“ = {value!r} ist keine ganze Zahl")
             return None
         if minimum is not None and number < minimum:
-            self.error(f"„{label}“ = {value} darf nicht negativ sein" if minimum == 0
-                       else f"„{label}“ = {value} ist kleiner als {minimum}")
+            self.error(
+                f"„{label}“ = {value} darf nicht negativ sein"
+                if minimum == 0
+                else f"„{label}“ = {value} ist kleiner als {minimum}"
+            )
             return None
         if maximum is not None and number > maximum:
             self.error(f"„{label}“ = {value} ist größer als {maximum}")
@@ -189,8 +209,11 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
 
     if "municipality_ags" in data or "municipality_name" in data:
         values["municipality_ags"] = line.municipalities.resolve(
-            line, ags=data.get("municipality_ags"), name=data.get("municipality_name"),
-            state=data.get("state"), label="Kommune",
+            line,
+            ags=data.get("municipality_ags"),
+            name=data.get("municipality_name"),
+            state=data.get("state"),
+            label="Kommune",
         )
 
     if "hosts_visits" in data:
@@ -226,7 +249,7 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
         suppliers = []
         for item in items:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-                line.error("„supplier“ braucht einen Namen: {\"name\": …, \"website\": …}")
+                line.error('„supplier“ braucht einen Namen: {"name": …, "website": …}')
                 continue
             website = item.get("website") or ""
             if website:
@@ -253,8 +276,14 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
             if "value" not in item or item["value"] is None:
                 sub.error(f"outcomes[{i}]: „value“ fehlt")
             line.errors.extend(sub.errors)
-            outcomes.append({"metric": str(item["metric"]).strip(), "value": value,
-                             "unit": str(item.get("unit") or "").strip(), "baseline": baseline})
+            outcomes.append(
+                {
+                    "metric": str(item["metric"]).strip(),
+                    "value": value,
+                    "unit": str(item.get("unit") or "").strip(),
+                    "baseline": baseline,
+                }
+            )
         values["outcomes"] = outcomes
 
     if "contact" in data:
@@ -271,8 +300,10 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
                 except ValidationError:
                     line.error(f"„contact.email“ = {email!r} ist keine gültige E-Mail-Adresse")
             values["contact"] = {
-                "name": str(contact.get("name") or "").strip(), "role": str(contact.get("role") or "").strip(),
-                "email": email, "phone": str(contact.get("phone") or "").strip(),
+                "name": str(contact.get("name") or "").strip(),
+                "role": str(contact.get("role") or "").strip(),
+                "email": email,
+                "phone": str(contact.get("phone") or "").strip(),
                 "consent": bool(contact.get("consent", False)),
             }
 
@@ -287,8 +318,9 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
             if not isinstance(item, dict):
                 line.error(f"adopters[{i}] muss ein Objekt sein")
                 continue
-            ags = line.municipalities.resolve(line, ags=item.get("ags"), name=item.get("name"),
-                                              state=item.get("state"), label=f"adopters[{i}]")
+            ags = line.municipalities.resolve(
+                line, ags=item.get("ags"), name=item.get("name"), state=item.get("state"), label=f"adopters[{i}]"
+            )
             if ags is None:
                 if item.get("ags") in (None, "") and item.get("name") in (None, ""):
                     line.error(f"adopters[{i}]: „ags“ fehlt")
@@ -301,14 +333,22 @@ def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | No
             year = sub.number("year", integer=True, minimum=FIRST_YEAR, label=f"adopters[{i}].year")
             if year is not None and year > this_year:
                 sub.error(f"adopters[{i}].year = {year} liegt in der Zukunft")
-            visits = sub.number("visits_per_year", integer=True, minimum=0, maximum=365,
-                                label=f"adopters[{i}].visits_per_year")
+            visits = sub.number(
+                "visits_per_year", integer=True, minimum=0, maximum=365, label=f"adopters[{i}].visits_per_year"
+            )
             status = item.get("status") or SolutionStatus.IN_OPERATION
             if status not in SolutionStatus.values:
                 sub.error(f"adopters[{i}].status = {status!r} ist unbekannt")
             line.errors.extend(sub.errors)
-            adopters.append({"ags": ags, "year": year, "status": status,
-                             "hosts_visits": bool(item.get("hosts_visits", False)), "visits_per_year": visits})
+            adopters.append(
+                {
+                    "ags": ags,
+                    "year": year,
+                    "status": status,
+                    "hosts_visits": bool(item.get("hosts_visits", False)),
+                    "visits_per_year": visits,
+                }
+            )
         values["adopters"] = adopters
 
     if "suitable_for" in data:

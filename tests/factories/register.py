@@ -32,11 +32,24 @@ def gvisys_workbook(path: Path, rows: list[Row], *, data_sheet_title: str = "Onl
     ws = wb.create_sheet(data_sheet_title)
     ws.append(["Gemeinden in Deutschland nach Fläche, Bevölkerung und Postleitzahl am 31.12.2024"])
     ws.append([])
-    ws.append(["Satz-art", "Text-kenn-zeichen", "Amtlicher Regionalschlüssel (ARS)", None, None, None, None,
-               "Gemeindename", "Fläche km2 1)", "Bevölkerung"])
+    ws.append(
+        [
+            "Satz-art",
+            "Text-kenn-zeichen",
+            "Amtlicher Regionalschlüssel (ARS)",
+            None,
+            None,
+            None,
+            None,
+            "Gemeindename",
+            "Fläche km2 1)",
+            "Bevölkerung",
+        ]
+    )
     ws.append([None, None, "Land", "RB", "Kreis", "VB", "Gem", None, None, "insgesamt"])
-    ws.append([None, None, "Gebietsstand am 31.12.2024", None, None, None, None, None, "31.12.2023",
-               "am 31.12.2023 (Jahr)"])
+    ws.append(
+        [None, None, "Gebietsstand am 31.12.2024", None, None, None, None, None, "31.12.2023", "am 31.12.2023 (Jahr)"]
+    )
     ws.append([])
     seen_kreis: set[str] = set()
     for row in rows:
@@ -46,9 +59,30 @@ def gvisys_workbook(path: Path, rows: list[Row], *, data_sheet_title: str = "Onl
             ws.append(["10", None, land] + [None] * 4 + ["Land"] + [None] * 12)
             ws.append(["40", "43", land, rb, kreis, None, None, f"Kreis {kreis}"] + [None] * 12)
             ws.append(["50", "50", land, rb, kreis, "5001", None, "Verband Eins"] + [None] * 12)
-        ws.append(["60", row.text_code, land, rb, kreis, "5001", gem, row.name, row.area, row.population,
-                   None, None, None, "12345", row.lon, row.lat, "F01", "Reisegebiet", row.urbanisation,
-                   "gering besiedelt"])
+        ws.append(
+            [
+                "60",
+                row.text_code,
+                land,
+                rb,
+                kreis,
+                "5001",
+                gem,
+                row.name,
+                row.area,
+                row.population,
+                None,
+                None,
+                None,
+                "12345",
+                row.lon,
+                row.lat,
+                "F01",
+                "Reisegebiet",
+                row.urbanisation,
+                "gering besiedelt",
+            ]
+        )
     ws.append([])
     ws.append(["Quelle: Gemeindeverzeichnis-Informationssytem GV-ISys"])
     wb.save(path)
@@ -65,11 +99,18 @@ def register_csv(path: Path, lines: list[str], *, header: str = DOCUMENTED_HEADE
 
 def municipality(ags: str = "15083040", name: str = "Barleben", population: int = 9238, **fields) -> Municipality:
     values = {
-        "state": ags[:2], "district_name": "Börde", "lat": 52.2, "lon": 11.6, "area_km2": 29.85,
+        "state": ags[:2],
+        "district_name": "Börde",
+        "lat": 52.2,
+        "lon": 11.6,
+        "area_km2": 29.85,
         **fields,
     }
     return Municipality.objects.create(
-        ags=ags, name=name, official_name=fields.pop("official_name", name), population=population,
+        ags=ags,
+        name=name,
+        official_name=fields.pop("official_name", name),
+        population=population,
         **{k: v for k, v in values.items() if k != "official_name"},
         **derived_fields(name=name, official_name=name, population=population),
     )

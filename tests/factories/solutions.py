@@ -49,8 +49,9 @@ def publish_cases(tmp_path: Path, *lines: dict) -> list[SolutionPage]:
     return [SolutionPage.objects.get(slug=line["slug"]) for line in lines]
 
 
-def member(municipality: Municipality, username: str = "buergermeisterin", *, approved: bool = True,
-           email: str | None = None) -> User:
+def member(
+    municipality: Municipality, username: str = "buergermeisterin", *, approved: bool = True, email: str | None = None
+) -> User:
     user = User.objects.create_user(username, email or f"{username}@example.org", "ein-sicheres-passwort-42")
     MunicipalityMember.objects.create(user=user, municipality=municipality, role=MemberRole.MAYOR, approved=approved)
     return user

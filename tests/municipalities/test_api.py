@@ -37,7 +37,8 @@ def test_both_hemmingen_are_listed_larger_first(client, register):
     body = client.get("/api/v1/municipalities/", {"q": "Hemmingen"}).json()
     assert body["count"] == 2
     assert [(r["ags"], r["state"]) for r in body["results"]] == [
-        ("03241007", "Niedersachsen"), ("08118027", "Baden-Württemberg"),
+        ("03241007", "Niedersachsen"),
+        ("08118027", "Baden-Württemberg"),
     ]
 
 

@@ -33,11 +33,14 @@ def run_failing_import(path) -> tuple[str, str, str]:
 
 
 def test_workbook_import_reads_municipalities_and_skips_unincorporated_areas(tmp_path):
-    path = gvisys_workbook(tmp_path / "AuszugGV.xlsx", [
-        Row("15083040", "Barleben", 9238, area=29.85, lat="52,2051", lon="11,6227", urbanisation="02"),
-        Row("03241007", "Hemmingen, Stadt", 18885, text_code="63"),
-        Row("03241999", "Gemeindefreies Gebiet Forst", 0, text_code="66"),
-    ])
+    path = gvisys_workbook(
+        tmp_path / "AuszugGV.xlsx",
+        [
+            Row("15083040", "Barleben", 9238, area=29.85, lat="52,2051", lon="11,6227", urbanisation="02"),
+            Row("03241007", "Hemmingen, Stadt", 18885, text_code="63"),
+            Row("03241999", "Gemeindefreies Gebiet Forst", 0, text_code="66"),
+        ],
+    )
     out, _ = run_import(path)
 
     assert "2 neu, 0 aktualisiert, 0 unverändert, 0 abgelehnt, 1 gemeindefreie Gebiete übersprungen" in out
@@ -56,10 +59,13 @@ def test_workbook_import_reads_municipalities_and_skips_unincorporated_areas(tmp
 
 
 def test_documented_csv_with_comma_and_optional_coordinates(tmp_path):
-    path = register_csv(tmp_path / "kommunen.csv", [
-        "15083040,Barleben,Sachsen-Anhalt,Börde,9238,29.85,52.2051,11.6227",
-        "08235085,Calw,08,Calw,24448,59.88,,",
-    ])
+    path = register_csv(
+        tmp_path / "kommunen.csv",
+        [
+            "15083040,Barleben,Sachsen-Anhalt,Börde,9238,29.85,52.2051,11.6227",
+            "08235085,Calw,08,Calw,24448,59.88,,",
+        ],
+    )
     out, _ = run_import(path)
 
     assert "2 neu" in out
@@ -83,14 +89,18 @@ def test_semicolon_csv_with_german_decimals(tmp_path):
 
 
 def test_cleaned_national_csv_with_extra_columns(tmp_path):
-    path = register_csv(tmp_path / "gemeinden.csv", [
-        '03241007,032410007007,"Hemmingen, Stadt",Hemmingen,63,Stadt,03,Niedersachsen,Statistische Region '
-        'Hannover,03241,Region Hannover,Landkreis,032410007,"Hemmingen, Stadt",Verbandsfreie Gemeinde,31.73,'
-        '18885,9147,9738,595,30966,9.747743,52.32069,G11,Hannover-Hildesheim,02,mittlere Besiedlungsdichte,'
-        '18896,Größere Kleinstadt',
-        '03241999,,Forst,Forst,66,Gemeindefreies Gebiet,03,Niedersachsen,,03241,Region Hannover,Landkreis,,,,'
-        '1.0,0,0,0,0,,9.7,52.3,,,03,,0,',
-    ], header=CLEANED_HEADER)
+    path = register_csv(
+        tmp_path / "gemeinden.csv",
+        [
+            '03241007,032410007007,"Hemmingen, Stadt",Hemmingen,63,Stadt,03,Niedersachsen,Statistische Region '
+            'Hannover,03241,Region Hannover,Landkreis,032410007,"Hemmingen, Stadt",Verbandsfreie Gemeinde,31.73,'
+            "18885,9147,9738,595,30966,9.747743,52.32069,G11,Hannover-Hildesheim,02,mittlere Besiedlungsdichte,"
+            "18896,Größere Kleinstadt",
+            "03241999,,Forst,Forst,66,Gemeindefreies Gebiet,03,Niedersachsen,,03241,Region Hannover,Landkreis,,,,"
+            "1.0,0,0,0,0,,9.7,52.3,,,03,,0,",
+        ],
+        header=CLEANED_HEADER,
+    )
     out, _ = run_import(path)
 
     assert "1 neu" in out and "1 gemeindefreie Gebiete übersprungen" in out
@@ -103,16 +113,19 @@ def test_cleaned_national_csv_with_extra_columns(tmp_path):
 
 
 def test_every_bad_row_is_reported_with_its_line_and_the_good_rows_are_kept(tmp_path):
-    path = register_csv(tmp_path / "kommunen.csv", [
-        "15083040,Barleben,15,Börde,9238,29.85,52.2,11.6",  # line 2: fine
-        "1508304,Kurz,15,Börde,100,1,,",  # line 3: 7 digits
-        "17083040,Nirgendwo,,Börde,100,1,,",  # line 4: Land 17
-        "15083041,,15,Börde,100,1,,",  # line 5: no name
-        "15083042,Minus,15,Börde,-5,1,,",  # line 6: negative population
-        "15083043,Viele,15,Börde,viele,1,,",  # line 7: not a number
-        "15083040,Barleben doppelt,15,Börde,9238,29.85,,",  # line 8: duplicate AGS
-        "15083044,Schief,15,Börde,100,1,52.2,abc",  # line 9: unparsable coordinate
-    ])
+    path = register_csv(
+        tmp_path / "kommunen.csv",
+        [
+            "15083040,Barleben,15,Börde,9238,29.85,52.2,11.6",  # line 2: fine
+            "1508304,Kurz,15,Börde,100,1,,",  # line 3: 7 digits
+            "17083040,Nirgendwo,,Börde,100,1,,",  # line 4: Land 17
+            "15083041,,15,Börde,100,1,,",  # line 5: no name
+            "15083042,Minus,15,Börde,-5,1,,",  # line 6: negative population
+            "15083043,Viele,15,Börde,viele,1,,",  # line 7: not a number
+            "15083040,Barleben doppelt,15,Börde,9238,29.85,,",  # line 8: duplicate AGS
+            "15083044,Schief,15,Börde,100,1,52.2,abc",  # line 9: unparsable coordinate
+        ],
+    )
     out, err, message = run_failing_import(path)
 
     assert "Zeile 3" in err and "8 Ziffern" in err
@@ -217,6 +230,7 @@ def test_official_national_workbook(shared_data):
     calw = Municipality.objects.get(ags="08235085")
     assert calw.name == "Calw"
     assert set(Municipality.objects.filter(name="Hemmingen").values_list("ags", "state")) == {
-        ("03241007", "03"), ("08118027", "08"),
+        ("03241007", "03"),
+        ("08118027", "08"),
     }
     assert Municipality.objects.get(ags="15083040").district_name == "Börde"

@@ -9,7 +9,11 @@ pytestmark = pytest.mark.django_db
 
 def test_profile_shows_register_facts_and_map(client, site):
     municipality(
-        "15083040", "Barleben", 9238, association_name="Barleben", official_name="Barleben",
+        "15083040",
+        "Barleben",
+        9238,
+        association_name="Barleben",
+        official_name="Barleben",
         population_date="2023-12-31",
     )
     response = client.get("/kommunen/15083040-barleben/")

@@ -49,7 +49,9 @@ def test_negative_population_is_refused():
 def test_neighbouring_classes_are_one_step_either_side():
     assert neighbouring_size_classes("landgemeinde") == [SizeClass.LANDGEMEINDE, SizeClass.KLEINSTADT]
     assert neighbouring_size_classes("mittelstadt") == [
-        SizeClass.KLEINSTADT, SizeClass.MITTELSTADT, SizeClass.GROSSSTADT,
+        SizeClass.KLEINSTADT,
+        SizeClass.MITTELSTADT,
+        SizeClass.GROSSSTADT,
     ]
 
 

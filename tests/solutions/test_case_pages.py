@@ -18,11 +18,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_case_page_shows_key_facts_outcomes_lessons_and_links(client, tmp_path, register, index):
-    publish_cases(tmp_path, case_line(
-        costs_eur=92380, costs_note="pro Jahr",
-        adopters=[{"ags": "15083245", "year": 2024, "status": "pilot", "hosts_visits": True}],
-        outcomes=[{"metric": "Gasverbrauch", "value": -16.56, "unit": "%", "baseline": 100}],
-    ))
+    publish_cases(
+        tmp_path,
+        case_line(
+            costs_eur=92380,
+            costs_note="pro Jahr",
+            adopters=[{"ags": "15083245", "year": 2024, "status": "pilot", "hosts_visits": True}],
+            outcomes=[{"metric": "Gasverbrauch", "value": -16.56, "unit": "%", "baseline": 100}],
+        ),
+    )
     html = client.get("/praxisbeispiele/barleben-strassen/").content.decode()
 
     assert "92.380 €" in html and "pro Jahr" in html
@@ -39,8 +43,11 @@ def test_case_page_shows_key_facts_outcomes_lessons_and_links(client, tmp_path, 
 
 def test_contact_is_shown_only_with_consent(client, tmp_path, register, index):
     contact = {"name": "Erika Beispiel", "role": "Bauamt", "email": "erika@example.org", "phone": "0391 123"}
-    publish_cases(tmp_path, case_line("ohne", contact={**contact, "consent": False}),
-                  case_line("mit", contact={**contact, "consent": True}))
+    publish_cases(
+        tmp_path,
+        case_line("ohne", contact={**contact, "consent": False}),
+        case_line("mit", contact={**contact, "consent": True}),
+    )
 
     hidden = client.get("/praxisbeispiele/ohne/").content.decode()
     shown = client.get("/praxisbeispiele/mit/").content.decode()
@@ -52,17 +59,32 @@ def test_contact_is_shown_only_with_consent(client, tmp_path, register, index):
 
 def test_user_text_is_escaped_everywhere(client, tmp_path, register, index):
     evil = "<script>alert('x')</script>"
-    publish_cases(tmp_path, case_line(title=f"Titel {evil}", summary=evil, problem=evil, solution=evil,
-                                      lessons_learned=evil, outcomes=[{"metric": evil, "value": 1, "unit": evil}]))
-    for url in ("/praxisbeispiele/barleben-strassen/", "/praxisbeispiele/", "/themen/strassen-infrastruktur/",
-                "/anbieter/vialytics/"):
+    publish_cases(
+        tmp_path,
+        case_line(
+            title=f"Titel {evil}",
+            summary=evil,
+            problem=evil,
+            solution=evil,
+            lessons_learned=evil,
+            outcomes=[{"metric": evil, "value": 1, "unit": evil}],
+        ),
+    )
+    for url in (
+        "/praxisbeispiele/barleben-strassen/",
+        "/praxisbeispiele/",
+        "/themen/strassen-infrastruktur/",
+        "/anbieter/vialytics/",
+    ):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;" in html, url
 
 
 def test_topic_page_lists_live_cases_of_the_topic(client, tmp_path, register, index):
-    publish_cases(tmp_path, case_line("a", title="Straßenfall"), case_line("b", title="Kita-Fall", topics=["bildung-kita"]))
+    publish_cases(
+        tmp_path, case_line("a", title="Straßenfall"), case_line("b", title="Kita-Fall", topics=["bildung-kita"])
+    )
     html = client.get("/themen/strassen-infrastruktur/").content.decode()
     assert "Straßen &amp; Infrastruktur" in html
     assert "Straßenfall" in html and "Kita-Fall" not in html
@@ -76,19 +98,22 @@ def test_supplier_page_lists_its_references(client, tmp_path, register, index):
 
 
 def test_size_classes_follow_lead_and_adopters(tmp_path, register, index):
-    page, = publish_cases(tmp_path, case_line(adopters=[{"ags": "15083245"}], suitable_for=["mittelstadt"]))
+    (page,) = publish_cases(tmp_path, case_line(adopters=[{"ags": "15083245"}], suitable_for=["mittelstadt"]))
     assert solution_all_size_classes(page) == ["landgemeinde", "kleinstadt", "mittelstadt"]
     assert solutions_filter_size_classes(SolutionPage.objects.all(), ["landgemeinde"]).get() == page
     assert not solutions_filter_size_classes(SolutionPage.objects.all(), ["grossstadt"]).exists()
 
 
 def test_an_adopters_population_change_moves_the_size_tags(tmp_path, register, index):
-    page, = publish_cases(tmp_path, case_line(adopters=[{"ags": "15083245"}]))
+    (page,) = publish_cases(tmp_path, case_line(adopters=[{"ags": "15083245"}]))
     assert "landgemeinde" in solution_all_size_classes(page)
 
-    call_command("import_municipalities", str(register_csv(tmp_path / "r.csv", [
-        "15083245,Gröningen,15,Börde,5200,75.5,,"
-    ])), stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "import_municipalities",
+        str(register_csv(tmp_path / "r.csv", ["15083245,Gröningen,15,Börde,5200,75.5,,"])),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
 
     page = SolutionPage.objects.get(pk=page.pk)
     assert Municipality.objects.get(ags="15083245").size_class == "kleinstadt"
@@ -99,14 +124,14 @@ def test_an_adopters_population_change_moves_the_size_tags(tmp_path, register, i
 def test_year_in_the_future_is_a_validation_error(tmp_path, register, index):
     from django.core.exceptions import ValidationError
 
-    page, = publish_cases(tmp_path, case_line())
+    (page,) = publish_cases(tmp_path, case_line())
     page.year = timezone.localdate().year + 1
     with pytest.raises(ValidationError):
         page.full_clean()
 
 
 def test_confirm_reminders_lists_and_emails_stale_cases(tmp_path, register, index):
-    stale, fresh, silent = publish_cases(
+    stale, _fresh, silent = publish_cases(
         tmp_path,
         case_line("alt", contact={"name": "A", "email": "alt@example.org", "consent": True}),
         case_line("neu", contact={"name": "B", "email": "neu@example.org", "consent": True}),
@@ -125,9 +150,13 @@ def test_confirm_reminders_lists_and_emails_stale_cases(tmp_path, register, inde
 
 
 def test_admin_listing_filters_by_topic_size_status_and_state(client, tmp_path, register, index, admin_user):
-    publish_cases(tmp_path, case_line("a", title="Fall in Barleben"),
-                  case_line("b", title="Fall in Calw", municipality_ags="08235085", status="pilot",
-                            topics=["digitale-verwaltung"]))
+    publish_cases(
+        tmp_path,
+        case_line("a", title="Fall in Barleben"),
+        case_line(
+            "b", title="Fall in Calw", municipality_ags="08235085", status="pilot", topics=["digitale-verwaltung"]
+        ),
+    )
     client.force_login(admin_user)
 
     def titles(**params):

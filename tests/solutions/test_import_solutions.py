@@ -77,8 +77,10 @@ def test_municipality_by_name_and_state(tmp_path, register, index):
         (case_line(status="fertig"), "„status“ = 'fertig' ist unbekannt"),
         (case_line(municipality_ags="99999999"), "AGS 99999999 gibt es im Gemeindeverzeichnis nicht"),
         (case_line(municipality_ags="123"), "nicht genau 8 Ziffern"),
-        ({**{k: v for k, v in case_line().items() if k != "municipality_ags"}, "municipality_name": "Hemmingen"},
-         "„Hemmingen“ ist mehrdeutig"),
+        (
+            {**{k: v for k, v in case_line().items() if k != "municipality_ags"}, "municipality_name": "Hemmingen"},
+            "„Hemmingen“ ist mehrdeutig",
+        ),
         (case_line(costs_eur=-5), "„costs_eur“ = -5 darf nicht negativ sein"),
         (case_line(costs_eur="teuer"), "ist keine Zahl"),
         (case_line(year=timezone.localdate().year + 1), "liegt in der Zukunft"),
@@ -89,8 +91,9 @@ def test_municipality_by_name_and_state(tmp_path, register, index):
         (case_line(suitable_for=["dorf"]), "„suitable_for“ erlaubt nur"),
     ],
 )
-def test_each_invalid_line_is_reported_with_its_number_and_nothing_is_imported(tmp_path, register, index, line,
-                                                                               expected):
+def test_each_invalid_line_is_reported_with_its_number_and_nothing_is_imported(
+    tmp_path, register, index, line, expected
+):
     path = write_jsonl(tmp_path / "f.jsonl", [case_line("gut-eins"), line, case_line("gut-zwei")])
     err, message = run_failing(path)
 
@@ -140,12 +143,22 @@ def test_reimport_changes_nothing_and_changes_are_applied(tmp_path, register, in
 
 def test_export_then_import_round_trips_without_loss(tmp_path, register, index):
     lines = [
-        case_line("eins", contact={"name": "A", "role": "B", "email": "a@example.org", "phone": "0391 1", "consent": True},
-                  adopters=[{"ags": "15083245", "year": 2022, "status": "pilot", "hosts_visits": True,
-                             "visits_per_year": 2}],
-                  suitable_for=["landgemeinde"], steps=["a", "b"], costs_note="pro Jahr", staff_effort="2 Tage"),
-        {**case_line("zwei"), "municipality_ags": None, "supplier": None, "costs_eur": 1234.5,
-         "outcomes": [{"metric": "Gas", "value": -16.56, "unit": "%", "baseline": 100}]},
+        case_line(
+            "eins",
+            contact={"name": "A", "role": "B", "email": "a@example.org", "phone": "0391 1", "consent": True},
+            adopters=[{"ags": "15083245", "year": 2022, "status": "pilot", "hosts_visits": True, "visits_per_year": 2}],
+            suitable_for=["landgemeinde"],
+            steps=["a", "b"],
+            costs_note="pro Jahr",
+            staff_effort="2 Tage",
+        ),
+        {
+            **case_line("zwei"),
+            "municipality_ags": None,
+            "supplier": None,
+            "costs_eur": 1234.5,
+            "outcomes": [{"metric": "Gas", "value": -16.56, "unit": "%", "baseline": 100}],
+        },
     ]
     run(write_jsonl(tmp_path / "in.jsonl", lines))
     call_command("export_solutions", str(tmp_path / "out.jsonl"), stdout=StringIO(), stderr=StringIO())
@@ -188,7 +201,7 @@ def test_rich_solution_blocks_survive_the_round_trip(tmp_path, register, index):
 
 def test_unreadable_file_gives_one_sentence(tmp_path, index):
     path = tmp_path / "f.jsonl"
-    path.write_bytes("{\"slug\": \"g\xf6\"}".encode("latin-1"))
+    path.write_bytes('{"slug": "g\xf6"}'.encode("latin-1"))
     _, message = run_failing(path)
     assert "UTF-8" in message
 

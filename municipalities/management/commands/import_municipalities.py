@@ -33,8 +33,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
         bar = tqdm(
-            total=source.total_hint, unit=" Zeilen", desc="Gemeindeverzeichnis",
-            file=self.stderr._out, disable=verbosity == 0, mininterval=0.5,
+            total=source.total_hint,
+            unit=" Zeilen",
+            desc="Gemeindeverzeichnis",
+            file=self.stderr._out,
+            disable=verbosity == 0,
+            mininterval=0.5,
         )
         summary = municipalities_import(source, on_row=lambda line: bar.update(line - bar.n))
         bar.update(max(0, (source.total_hint or bar.n) - bar.n))

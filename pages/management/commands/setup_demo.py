@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--register", type=Path, default=None,
+            "--register",
+            type=Path,
+            default=None,
             help="Pfad zum Gemeindeverzeichnis (AuszugGV…xlsx oder CSV); ohne Angabe die Demoliste.",
         )
 

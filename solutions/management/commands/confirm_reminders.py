@@ -31,7 +31,8 @@ class Command(BaseCommand):
                 send_mail(
                     subject=f"Bitte bestätigen: „{page.title}“ im Baukasten guter Lösungen",
                     message=render_to_string("solutions/email/confirm_reminder.txt", context),
-                    from_email=None, recipient_list=[recipient],
+                    from_email=None,
+                    recipient_list=[recipient],
                 )
                 sent += 1
         self.stdout.write(f"{len(due)} Praxisbeispiele fällig, {sent} E-Mails gesendet.")

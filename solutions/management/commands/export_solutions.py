@@ -20,8 +20,9 @@ class Command(BaseCommand):
         pages = solution_detail_queryset().live().order_by("path").prefetch_related("adopters__municipality")
         count = 0
         with file.open("w", encoding="utf-8") as handle:
-            for page in tqdm(pages, total=pages.count(), unit=" Fälle", desc="Export", file=self.stderr._out,
-                             disable=verbosity == 0):
+            for page in tqdm(
+                pages, total=pages.count(), unit=" Fälle", desc="Export", file=self.stderr._out, disable=verbosity == 0
+            ):
                 handle.write(json.dumps(solution_to_record(page), ensure_ascii=False) + "\n")
                 count += 1
         self.stdout.write(f"{count} Praxisbeispiele nach {file} geschrieben.")

@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="fehlerhafte Zeilen melden und die übrigen importieren")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="fehlerhafte Zeilen melden und die übrigen importieren"
+        )
 
     def handle(self, *args, file: Path, skip_invalid: bool, verbosity: int, **options) -> None:
         try:
@@ -33,8 +34,14 @@ class Command(BaseCommand):
                 f"{len(parsed.errors)} von {parsed.lines} Zeilen sind fehlerhaft; es wurde nichts importiert. "
                 "Fehler beheben oder mit --skip-invalid nur die gültigen Zeilen importieren."
             )
-        with tqdm(total=len(parsed.records), unit=" Fälle", desc="Praxisbeispiele", file=self.stderr._out,
-                  disable=verbosity == 0, mininterval=0.5) as bar:
+        with tqdm(
+            total=len(parsed.records),
+            unit=" Fälle",
+            desc="Praxisbeispiele",
+            file=self.stderr._out,
+            disable=verbosity == 0,
+            mininterval=0.5,
+        ) as bar:
             summary = solutions_import(parsed.records, on_record=bar.update)
         topics = f", neue Themen: {', '.join(summary.created_topics)}" if summary.created_topics else ""
         self.stdout.write(
