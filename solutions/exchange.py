@@ -108,7 +108,9 @@ def record_differs(page: SolutionPage, values: dict) -> bool:
     return any(current.get(key) != value for key, value in incoming.items())
 
 
-def _supplier(item: dict) -> Supplier:
+def _supplier(item: dict, cache: dict[str, Supplier]) -> Supplier:
+    if item["name"] in cache:
+        return cache[item["name"]]
     supplier = Supplier.objects.filter(name=item["name"]).first()
     if supplier is None:
         base = slugify(item["name"]) or "anbieter"
@@ -119,6 +121,7 @@ def _supplier(item: dict) -> Supplier:
     elif item.get("website") and supplier.website != item["website"]:
         supplier.website = item["website"]
         supplier.save(update_fields=["website"])
+    cache[item["name"]] = supplier
     return supplier
 
 
@@ -156,8 +159,15 @@ _TEXT_ATTRIBUTES = {
 }
 
 
-def solution_apply_record(page: SolutionPage, values: dict, municipalities: dict[str, Municipality]) -> None:
-    """Sets the page's fields and child objects from parsed import values (unsaved)."""
+def solution_apply_record(
+    page: SolutionPage,
+    values: dict,
+    municipalities: dict[str, Municipality],
+    suppliers: dict[str, Supplier] | None = None,
+) -> None:
+    """Sets the page's fields and child objects from parsed import values (unsaved). ``suppliers`` is a
+    name → supplier cache shared across one import."""
+    suppliers = {} if suppliers is None else suppliers
     for key, attribute in _SIMPLE_FIELDS.items():
         if key in values:
             value = values[key]
@@ -177,7 +187,7 @@ def solution_apply_record(page: SolutionPage, values: dict, municipalities: dict
     if "topics" in values:
         page.topics.set(list(Topic.objects.filter(slug__in=values["topics"])))
     if "suppliers" in values:
-        page.suppliers.set([_supplier(item) for item in values["suppliers"]])
+        page.suppliers.set([_supplier(item, suppliers) for item in values["suppliers"]])
     if "outcomes" in values:
         page.outcomes = [
             SolutionOutcome(metric=o["metric"], value=o["value"], unit=o["unit"], baseline=o["baseline"])

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from modelsearch.index import insert_or_update_object
+from modelsearch.signal_handlers import post_save_signal_handler as modelsearch_post_save
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, Page, ReferenceIndex, Workflow, WorkflowPage, WorkflowTask
 from wagtail.models.workflows import GroupApprovalTask
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signals import page_published
 
 from municipalities.models import Municipality
 from solutions.exchange import record_differs, solution_apply_record
@@ -104,27 +111,88 @@ def solutions_import(
     }
     municipalities = Municipality.objects.in_bulk([a for a in needed_ags if a], field_name="ags")
     pages = {p.slug: p for p in SolutionPage.objects.child_of(index).filter(slug__in=[r.slug for r in records])}
-
-    for record in records:
-        page = pages.get(record.slug)
-        if page is None:
-            page = SolutionPage(slug=record.slug, title=record.values["title"])
-            solution_apply_record(page, record.values, municipalities)
-            if page.last_confirmed is None:
-                page.last_confirmed = timezone.localdate()
-            index.add_child(instance=page)
-            page.save_revision().publish()
-            summary.created += 1
-        elif page.has_unpublished_changes or not page.live or record_differs(page, record.values):
-            page = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
-            solution_apply_record(page, record.values, municipalities)
-            page.save_revision().publish()
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-        if on_record is not None:
-            on_record()
+    # Wagtail refreshes the reference index and the admin search index on every save (several times
+    # per new page); doing both once per written page at the end doubles the import speed.
+    with disable_reference_index_auto_update(), _admin_search_index_deferred(SolutionPage):
+        suppliers: dict = {}
+        written = [
+            _import_record(index, pages.get(r.slug), r, municipalities, suppliers, summary, on_record) for r in records
+        ]
+    for page in written:
+        if page is not None:
+            ReferenceIndex.create_or_update_for_object(page)
+            insert_or_update_object(page)
     return summary
+
+
+@contextmanager
+def _admin_search_index_deferred(model: type) -> Iterator[None]:
+    post_save.disconnect(modelsearch_post_save, sender=model)
+    try:
+        yield
+    finally:
+        post_save.connect(modelsearch_post_save, sender=model)
+
+
+def _publish_imported(page: SolutionPage) -> None:
+    """Publishes a page whose current field values are the content to go live.
+
+    Ends in the same state as ``revision.publish()`` – a live revision, a "wagtail.publish" log entry,
+    the ``page_published`` signal, running workflows cancelled – without rebuilding the page from its
+    revision JSON and saving it again in full, which made the import three times slower.
+    """
+    if (workflow_state := page.current_workflow_state) is not None:
+        workflow_state.cancel()
+    revision = page.save_revision(clean=False, log_action=False)
+    now = timezone.now()
+    state = {
+        "live": True,
+        "expired": False,
+        "has_unpublished_changes": False,
+        "live_revision": revision,
+        "last_published_at": now,
+        "first_published_at": page.first_published_at or now,
+    }
+    # A plain UPDATE: ``page.save()`` would re-commit every child relation once more.
+    Page.objects.filter(pk=page.pk).update(**state)
+    for name, value in state.items():
+        setattr(page, name, value)
+    log(instance=page, action="wagtail.publish", revision=revision, content_changed=True)
+    page_published.send(sender=SolutionPage, instance=page, revision=revision)
+
+
+def _import_record(
+    index: SolutionIndexPage,
+    page: SolutionPage | None,
+    record: SolutionRecord,
+    municipalities: dict[str, Municipality],
+    suppliers: dict,
+    summary: SolutionsImportSummary,
+    on_record: Callable[[], None] | None,
+) -> SolutionPage | None:
+    """Creates, updates or leaves one case; returns the page if it was written."""
+    written = None
+    if page is None:
+        page = SolutionPage(slug=record.slug, title=record.values["title"])
+        solution_apply_record(page, record.values, municipalities, suppliers)
+        if page.last_confirmed is None:
+            page.last_confirmed = timezone.localdate()
+        index.add_child(instance=page)
+        _publish_imported(page)
+        summary.created += 1
+        written = page
+    elif page.has_unpublished_changes or not page.live or record_differs(page, record.values):
+        page = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        solution_apply_record(page, record.values, municipalities, suppliers)
+        page.save(clean=False)
+        _publish_imported(page)
+        summary.updated += 1
+        written = page
+    else:
+        summary.unchanged += 1
+    if on_record is not None:
+        on_record()
+    return written
 
 
 @transaction.atomic
