@@ -209,3 +209,34 @@ def test_unreadable_file_gives_one_sentence(tmp_path, index):
 def test_progress_bar(tmp_path, register, index):
     _, err = run(write_jsonl(tmp_path / "f.jsonl", [case_line()]))
     assert "Praxisbeispiele" in err and "100%" in err
+
+
+def test_imported_pages_end_in_the_state_wagtail_publishing_leaves(tmp_path, register, index):
+    from wagtail.models import PageLogEntry
+    from wagtail.signals import page_published
+
+    received = []
+
+    def on_published(sender, instance, revision, **kwargs):
+        received.append((instance.slug, revision.pk))
+
+    page_published.connect(on_published)
+    try:
+        run(write_jsonl(tmp_path / "f.jsonl", [case_line()]))
+        run(write_jsonl(tmp_path / "g.jsonl", [case_line(title="Geändert")]))
+    finally:
+        page_published.disconnect(on_published)
+
+    page = SolutionPage.objects.get()
+    assert page.live and not page.has_unpublished_changes
+    assert page.live_revision == page.latest_revision
+    assert page.live_revision.as_object().title == "Geändert"
+    assert page.first_published_at and page.last_published_at >= page.first_published_at
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish").count() == 2
+    assert [slug for slug, _ in received] == ["barleben-strassen", "barleben-strassen"]
+    assert page.url == "/praxisbeispiele/barleben-strassen/"
+
+
+def test_imported_cases_are_found_by_the_admin_search(tmp_path, register, index):
+    run(write_jsonl(tmp_path / "f.jsonl", [case_line(title="Schlaglochkataster")]))
+    assert SolutionPage.objects.search("Schlaglochkataster").count() == 1
