@@ -1,5 +1,6 @@
 """The public JSON API under /api/v1/ with its OpenAPI schema at /api/v1/openapi.json."""
 
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from config.api_errors import install_error_handlers
@@ -13,3 +14,11 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/municipalities/", municipalities_router)
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Unknown API paths answer in the API's error shape, not with an HTML page."""
+    return JsonResponse(
+        {"error": "not_found", "detail": f"Unbekannter Pfad {request.path[:200]}; siehe /api/v1/openapi.json."},
+        status=404,
+    )

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config.api import api
+from config.api import api, api_not_found
 from config.health import healthz
 from search import views as search_views
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("kommunen/", include("municipalities.urls")),
     path("suche/", search_views.search_page, name="search"),
     path("", include("solutions.urls")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from municipalities.size_classes import SizeClass, SizeSubclass
 from municipalities.states import State
@@ -16,7 +17,7 @@ class Urbanisation(models.TextChoices):
     THIN = "3", _("gering besiedelt")
 
 
-class Municipality(models.Model):
+class Municipality(index.Indexed, models.Model):
     """A political municipality (Gemeinde) of the official register, keyed by its AGS."""
 
     ags = models.CharField(_("AGS"), max_length=8, unique=True, help_text=_("Amtlicher Gemeindeschlüssel"))
@@ -43,6 +44,15 @@ class Municipality(models.Model):
     size_subclass = models.CharField(_("Größenklasse (fein)"), max_length=30, choices=SizeSubclass.choices)
     name_search = models.CharField(max_length=500, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The admin search (Wagtail's database backend) for the municipality chooser.
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("official_name"),
+        index.FilterField("state"),
+        index.FilterField("size_class"),
+    ]
 
     class Meta:
         verbose_name = _("Kommune")

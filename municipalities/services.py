@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from modelsearch.backends import get_search_backends
 
 from municipalities.importers.base import RegisterSource
 from municipalities.importers.validation import RowError, clean_row
@@ -98,4 +99,9 @@ def municipalities_import(
         Municipality.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         if to_update:
             Municipality.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH_SIZE)
+        # Bulk writes send no save signals, so the admin search (municipality chooser) is fed here.
+        changed = Municipality.objects.filter(ags__in=summary.changed_ags)
+        for backend in get_search_backends(with_auto_update=True):
+            for start in range(0, len(summary.changed_ags), BATCH_SIZE):
+                backend.add_bulk(Municipality, list(changed.order_by("pk")[start : start + BATCH_SIZE]))
     return summary

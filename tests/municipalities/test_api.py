@@ -81,3 +81,9 @@ def test_openapi_schema_describes_the_endpoints(client):
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/municipalities/" in schema["paths"]
     assert "/api/v1/municipalities/{ags}/" in schema["paths"]
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/v1/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"

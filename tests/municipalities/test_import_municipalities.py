@@ -234,3 +234,11 @@ def test_official_national_workbook(shared_data):
         ("08118027", "08"),
     }
     assert Municipality.objects.get(ags="15083040").district_name == "Börde"
+
+
+def test_imported_municipalities_are_found_by_the_admin_chooser_search(tmp_path):
+    run_import(register_csv(tmp_path / "a.csv", ["15083040,Barleben,15,Börde,9238,29.85,,"]))
+    from wagtail.search.backends import get_search_backend
+
+    results = get_search_backend().search("Barleben", Municipality)
+    assert list(results) == [Municipality.objects.get()]
