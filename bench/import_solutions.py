@@ -47,8 +47,10 @@ def generate(path: Path, count: int, ags: list[str]) -> None:
                 "status": rng.choice(STATUSES),
                 "year": rng.randint(2015, 2025),
                 "outcomes": [{"metric": "Zeitersparnis", "value": rng.randint(5, 60), "unit": "%"}],
-                "adopters": [{"ags": a, "year": 2024, "status": "pilot", "hosts_visits": rng.random() < 0.3}
-                             for a in rng.sample([a for a in ags if a != town], 2)],
+                "adopters": [
+                    {"ags": a, "year": 2024, "status": "pilot", "hosts_visits": rng.random() < 0.3}
+                    for a in rng.sample([a for a in ags if a != town], 2)
+                ],
             }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -69,8 +71,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     SolutionPage.objects.all().delete()
-    call_command("import_municipalities", str(ROOT / "municipalities" / "demo" / "register.csv"), verbosity=0,
-                 stdout=StringIO())
+    call_command(
+        "import_municipalities", str(ROOT / "municipalities" / "demo" / "register.csv"), verbosity=0, stdout=StringIO()
+    )
     path = tmpdir / "cases.jsonl"
     generate(path, count, list(Municipality.objects.values_list("ags", flat=True)))
     backend = django.db.connection.vendor
@@ -79,8 +82,10 @@ def main() -> None:
         started = time.perf_counter()
         call_command("import_solutions", str(path), stdout=out, verbosity=0)
         elapsed = time.perf_counter() - started
-        print(f"{label:12s} {backend:10s} {count} Fälle in {elapsed:6.1f} s = {count / elapsed:6.1f} Fälle/s  "
-              f"{out.getvalue().strip()}")
+        print(
+            f"{label:12s} {backend:10s} {count} Fälle in {elapsed:6.1f} s = {count / elapsed:6.1f} Fälle/s  "
+            f"{out.getvalue().strip()}"
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Spitzenspeicher: {peak_mb:.0f} MB  (Ziel: ≥ 50 Fälle/s)")
 

@@ -170,3 +170,21 @@ def test_admin_listing_filters_by_topic_size_status_and_state(client, tmp_path, 
     from solutions.models import Topic
 
     assert titles(topic=Topic.objects.get(slug="digitale-verwaltung").pk) == {"Fall in Calw"}
+
+
+def test_editors_can_open_cases_choosers_and_snippets_in_the_admin(client, tmp_path, register, index, admin_user):
+    (page,) = publish_cases(tmp_path, case_line(suitable_for=["landgemeinde"]))
+    client.force_login(admin_user)
+
+    edit = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert edit.status_code == 200
+    assert 'name="suitable_for"' in edit.content.decode()
+    assert client.get(f"/admin/pages/add/solutions/solutionpage/{index.pk}/").status_code == 200
+    chooser = client.get("/admin/snippets/choose/municipalities/municipality/results/", {"q": "Barleben"})
+    assert chooser.status_code == 200 and "Barleben" in chooser.content.decode()
+    for url in (
+        "/admin/snippets/solutions/supplier/",
+        "/admin/snippets/solutions/topic/",
+        "/admin/snippets/municipalities/municipalitymember/",
+    ):
+        assert client.get(url).status_code == 200, url
