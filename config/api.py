@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 
 from config.api_errors import install_error_handlers
 from municipalities.api import router as municipalities_router
+from search.api import router as search_router
+from solutions.api import router as solutions_router
 
 api = NinjaAPI(
     title="Baukasten guter Lösungen",
@@ -14,6 +16,8 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/municipalities/", municipalities_router)
+api.add_router("/", search_router)
+api.add_router("/", solutions_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

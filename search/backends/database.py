@@ -1,0 +1,118 @@
+"""The database backend: SQLite FTS5 (embedded default) or PostgreSQL full-text search over the
+terms produced by ``search.analysis``, exact kNN with numpy over the stored embeddings, fusion,
+filters and facets in Python over the candidates."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+from django.db import connection
+
+from search.corpus import Corpus, get_corpus
+from search.query_terms import QueryTerms
+
+LEXICAL_LIMIT = 1000
+SEMANTIC_LIMIT = 100
+VOCABULARY_SECONDS = 60
+# The query's own terms count fully; synonyms and typo corrections less.
+EXPANSION_WEIGHT = 0.6
+PHRASE_BONUS = 0.5
+# Field weights: title > teaser (with topic names) > body.
+SQLITE_BM25_WEIGHTS = (10.0, 4.0, 1.0)
+POSTGRES_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C (body), B (teaser), A (title)
+
+
+def _quoted(terms) -> str:
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+
+
+class DatabaseLexical:
+    """Runs the full-text part; returns {SearchEntry id: score}, higher is better."""
+
+    def __init__(self) -> None:
+        self._vocabulary: frozenset[str] = frozenset()
+        self._vocabulary_at = 0.0
+        self._lock = threading.Lock()
+
+    def vocabulary(self) -> frozenset[str]:
+        now = time.monotonic()
+        if now - self._vocabulary_at > VOCABULARY_SECONDS or not self._vocabulary:
+            with self._lock, connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.execute("SELECT term FROM search_fts_vocab")
+                else:
+                    cursor.execute("SELECT word FROM ts_stat('SELECT document FROM search_searchentry')")
+                self._vocabulary = frozenset(row[0] for row in cursor.fetchall())
+                self._vocabulary_at = now
+        return self._vocabulary
+
+    def reset(self) -> None:
+        self._vocabulary_at = 0.0
+
+    def search(self, query: QueryTerms, limit: int = LEXICAL_LIMIT) -> dict[int, float]:
+        if not query.all:
+            return {}
+        scores = self._match(query.terms, limit) if query.terms else {}
+        if query.expansions:
+            for doc, score in self._match(query.expansions, limit).items():
+                scores[doc] = max(scores.get(doc, 0.0), 0.0) + EXPANSION_WEIGHT * score
+        if len(query.phrase) > 1 and scores:
+            for doc in self._phrase(query.phrase, limit):
+                if doc in scores:
+                    scores[doc] *= 1 + PHRASE_BONUS
+        return scores
+
+    def _match(self, terms, limit: int) -> dict[int, float]:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                weights = ", ".join(str(w) for w in SQLITE_BM25_WEIGHTS)
+                cursor.execute(
+                    f"SELECT rowid, -bm25(search_fts, {weights}) AS score FROM search_fts "  # noqa: S608
+                    "WHERE search_fts MATCH %s ORDER BY score DESC LIMIT %s",
+                    [_quoted(terms), limit],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT id, ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], document, q, 1) AS score "  # noqa: S608
+                    "FROM search_searchentry, to_tsquery('simple', %s) q "
+                    "WHERE document @@ q ORDER BY score DESC LIMIT %s",
+                    [" | ".join(_pg_lexeme(t) for t in terms), limit],
+                )
+            return {row[0]: float(row[1]) for row in cursor.fetchall()}
+
+    def _phrase(self, phrase, limit: int) -> set[int]:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s",
+                    ['"' + " ".join(t.replace('"', "") for t in phrase) + '"', limit],
+                )
+            else:
+                cursor.execute(
+                    "SELECT id FROM search_searchentry WHERE document @@ to_tsquery('simple', %s) LIMIT %s",
+                    [" <-> ".join(_pg_lexeme(t) for t in phrase), limit],
+                )
+            return {row[0] for row in cursor.fetchall()}
+
+
+def _pg_lexeme(term: str) -> str:
+    # Terms come out of the analysis as letters and digits only; quoting keeps to_tsquery safe anyway.
+    return "'" + term.replace("'", "").replace("\\", "") + "'"
+
+
+def semantic_scores(corpus: Corpus, vector: np.ndarray, limit: int = SEMANTIC_LIMIT) -> dict[int, float]:
+    if not corpus.ids:
+        return {}
+    similarities = corpus.vectors @ vector
+    k = min(limit, len(corpus.ids))
+    top = np.argpartition(-similarities, k - 1)[:k]
+    return {corpus.ids[i]: float(similarities[i]) for i in top}
+
+
+lexical = DatabaseLexical()
+
+
+def database_corpus() -> Corpus:
+    return get_corpus()

@@ -1,0 +1,374 @@
+"""The Elasticsearch backend, built with the elasticsearch-dsl API (``elasticsearch.dsl``).
+
+Index layout: a versioned index ``<prefix>-cases-<timestamp>`` behind the alias ``<prefix>-cases``;
+``search_index rebuild`` fills a new version and swaps the alias in one atomic call. Analysis is
+``search.analysis.elasticsearch_analysis()`` – the same specification the database backend runs in
+Python. Lexical and kNN candidates are fetched separately and fused in Python with the same
+functions as the database backend, so ranking, filters and facets behave identically.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+from django.utils import timezone
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch.dsl import Date, DenseVector, Document, Keyword, Q, Search, Text
+from elasticsearch.helpers import bulk
+
+from search import analysis, ranking
+from search.documents import CaseDocument
+from search.embeddings import DIMENSIONS
+from search.facets import facet_counts, matches
+from search.highlight import snippet
+from search.labels import facet_labels
+from search.near import asking_municipality, lead_profiles
+from search.query_terms import build_query_terms
+from search.types import Hit, Mode, SearchQuery, SearchResult
+
+logger = logging.getLogger(__name__)
+
+LEXICAL_LIMIT = 1000
+SEMANTIC_LIMIT = 100
+KNN_CANDIDATES = 500
+RETRY_AFTER_SECONDS = 30
+SYNONYMS_SET = "baukasten-synonyms"
+META_FIELDS = [
+    "slug",
+    "title",
+    "summary",
+    "url",
+    "topics",
+    "size_classes",
+    "state",
+    "status",
+    "lead_ags",
+    "lead_name",
+    "last_confirmed",
+]
+
+
+def _text(boost_subfield: bool = True) -> Text:
+    """Indexed with decompounding; searched without it (exact words) and, in ``.syn``, with synonyms."""
+    return Text(
+        analyzer="de_index",
+        search_analyzer="de_query",
+        fields={"syn": Text(analyzer="de_index", search_analyzer="de_search")} if boost_subfield else None,
+    )
+
+
+class CaseIndexDocument(Document):
+    slug = Keyword()
+    url = Keyword(index=False)
+    title = _text()
+    summary = _text()
+    body = _text()
+    topic_names = _text()
+    topics = Keyword()
+    size_classes = Keyword()
+    state = Keyword()
+    status = Keyword()
+    lead_ags = Keyword()
+    lead_name = Keyword()
+    last_confirmed = Date()
+    embedding = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine")
+
+
+def index_settings() -> dict:
+    return {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis.elasticsearch_analysis(SYNONYMS_SET)}
+
+
+def index_body() -> dict:
+    """Settings and mappings of a new index version."""
+    return {"settings": index_settings(), "mappings": CaseIndexDocument._doc_type.mapping.to_dict()}
+
+
+def document_source(document: CaseDocument, vector: np.ndarray) -> dict:
+    return {
+        "slug": document.slug,
+        "url": document.url,
+        "title": document.title,
+        "summary": document.summary,
+        "body": document.body,
+        "topic_names": " ".join(document.topic_names),
+        "topics": list(document.topics),
+        "size_classes": list(document.size_classes),
+        "state": document.state,
+        "status": document.status,
+        "lead_ags": document.lead_ags,
+        "lead_name": document.lead_name,
+        "last_confirmed": document.last_confirmed.isoformat() if document.last_confirmed else None,
+        "embedding": [round(float(x), 6) for x in vector],
+    }
+
+
+def lexical_search(index: str, text: str, expansions: tuple[str, ...] = ()) -> Search:
+    """Title > summary/topics > body; exact words, decompounded words, synonyms, typos; phrases boosted."""
+    fields = ["title^3", "summary^2", "topic_names^2", "body"]
+    should = [
+        Q("multi_match", query=text, fields=fields, type="best_fields", tie_breaker=0.3),
+        Q(
+            "multi_match",
+            query=text,
+            fields=fields,
+            analyzer="de_index",
+            type="best_fields",
+            tie_breaker=0.3,
+            boost=0.7,
+        ),
+        Q(
+            "multi_match",
+            query=text,
+            fields=[f.replace("^", ".syn^") if "^" in f else f + ".syn" for f in fields],
+            type="best_fields",
+            boost=0.6,
+        ),
+        Q(
+            "multi_match",
+            query=text,
+            fields=["title^2", "summary", "body"],
+            fuzziness="AUTO",
+            prefix_length=1,
+            boost=0.3,
+        ),
+        Q("match_phrase", title={"query": text, "boost": 2.0}),
+        Q("match_phrase", body={"query": text, "slop": 2, "boost": 1.0}),
+    ]
+    if expansions:
+        should.append(Q("multi_match", query=" ".join(expansions), fields=fields, boost=0.6))
+    return (
+        Search(index=index)
+        .query(Q("bool", should=should, minimum_should_match=1))
+        .source(META_FIELDS)
+        .extra(size=LEXICAL_LIMIT, track_total_hits=False)
+    )
+
+
+def knn_search(index: str, vector: np.ndarray) -> Search:
+    return (
+        Search(index=index)
+        .knn(
+            field="embedding", k=SEMANTIC_LIMIT, num_candidates=KNN_CANDIDATES, query_vector=[float(x) for x in vector]
+        )
+        .source(META_FIELDS)
+        .extra(size=SEMANTIC_LIMIT)
+    )
+
+
+def related_search(index: str, page_id: int, size: int = 4) -> Search:
+    return (
+        Search(index=index)
+        .query(
+            Q(
+                "more_like_this",
+                fields=["title", "summary", "body", "topic_names"],
+                like=[{"_index": index, "_id": str(page_id)}],
+                min_term_freq=1,
+                min_doc_freq=1,
+                max_query_terms=40,
+            )
+        )
+        .source(["slug", "title", "url", "lead_name"])
+        .extra(size=size)
+    )
+
+
+class _Meta:
+    __slots__ = ("source",)
+
+    def __init__(self, source: dict) -> None:
+        self.source = source
+
+    def values(self, facet: str) -> frozenset[str]:
+        key = {"topic": "topics", "size_class": "size_classes"}.get(facet, facet)
+        value = self.source.get(key)
+        if isinstance(value, list):
+            return frozenset(value)
+        return frozenset([value]) if value else frozenset()
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+    unavailable_errors = (ESConnectionError, TransportError, ApiError)
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self.client = Elasticsearch(url, request_timeout=5, max_retries=1, retry_on_timeout=False)
+        self.alias = f"{prefix}-cases"
+        self.prefix = prefix
+        self._down_since: float | None = None
+
+    # --- availability -----------------------------------------------------------------------
+    def available(self) -> bool:
+        if self._down_since is None:
+            return True
+        if time.monotonic() - self._down_since < RETRY_AFTER_SECONDS:
+            return False
+        try:
+            self.client.info()
+        except self.unavailable_errors:
+            self._down_since = time.monotonic()
+            return False
+        logger.warning("Elasticsearch ist wieder erreichbar; die Suche nutzt es wieder.")
+        self._down_since = None
+        return True
+
+    def mark_unavailable(self, exc: Exception) -> None:
+        if self._down_since is None:  # log once per outage, not per request
+            logger.error("Elasticsearch nicht erreichbar (%s); Suche läuft eingeschränkt über die Datenbank.", exc)
+        self._down_since = time.monotonic()
+
+    # --- writing ------------------------------------------------------------------------------
+    def new_index_name(self) -> str:
+        return f"{self.alias}-{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
+
+    def create_index(self, name: str) -> None:
+        self.ensure_synonyms()
+        self.client.indices.create(index=name, **index_body())
+
+    def ensure_index(self) -> None:
+        if not self.client.indices.exists_alias(name=self.alias):
+            name = self.new_index_name()
+            self.create_index(name)
+            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+
+    def index_document(self, document: CaseDocument, vector: np.ndarray) -> None:
+        self.ensure_index()
+        self.client.index(index=self.alias, id=str(document.page_id), document=document_source(document, vector))
+
+    def delete_document(self, page_id: int) -> None:
+        self.client.options(ignore_status=404).delete(index=self.alias, id=str(page_id))
+
+    def bulk_index(self, index: str, items) -> int:
+        actions = (
+            {"_index": index, "_id": str(doc.page_id), "_source": document_source(doc, vec)} for doc, vec in items
+        )
+        done, _errors = bulk(self.client, actions, chunk_size=500, raise_on_error=True)
+        return done
+
+    def swap_alias(self, new_index: str) -> list[str]:
+        """Points the alias at ``new_index`` in one atomic call; returns the old indices."""
+        old = (
+            list(self.client.indices.get_alias(name=self.alias).keys())
+            if self.client.indices.exists_alias(name=self.alias)
+            else []
+        )
+        actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        return old
+
+    def indexed_ids(self) -> set[int]:
+        from elasticsearch.helpers import scan
+
+        return {int(hit["_id"]) for hit in scan(self.client, index=self.alias, query={"_source": False})}
+
+    def synonym_rules(self) -> list[dict]:
+        from search.models import SynonymGroup
+
+        return [
+            {"id": f"group-{g.pk}", "synonyms": ", ".join(g.term_list)}
+            for g in SynonymGroup.objects.all()
+            if len(g.term_list) > 1
+        ]
+
+    def ensure_synonyms(self) -> None:
+        # ES reloads every search analyzer that uses the set when it changes: no index rebuild.
+        rules = self.synonym_rules() or [{"id": "placeholder", "synonyms": "baukasten, baukasten"}]
+        self.client.synonyms.put_synonym(id=SYNONYMS_SET, synonyms_set=rules)
+
+    def update_synonyms_safely(self) -> None:
+        try:
+            self.ensure_synonyms()
+        except self.unavailable_errors as exc:
+            logger.warning("Synonyme nicht an Elasticsearch übertragen (%s); `search_index sync` holt das nach.", exc)
+
+    # --- reading ------------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        from search.service import query_vector
+
+        today = timezone.localdate()
+        metas: dict[int, _Meta] = {}
+        lexical: dict[int, float] = {}
+        semantic: dict[int, float] = {}
+        terms = None
+        if query.text.strip():
+            terms = build_query_terms(query.text)
+            if query.mode != Mode.SEMANTIC:
+                for hit in lexical_search(self.alias, query.text, terms.expansions).using(self.client).execute():
+                    lexical[int(hit.meta.id)] = hit.meta.score
+                    metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+            if query.mode != Mode.LEXICAL:
+                for hit in knn_search(self.alias, query_vector(query.text)).using(self.client).execute():
+                    semantic[int(hit.meta.id)] = hit.meta.score
+                    metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+            scores = ranking.fuse(lexical, semantic, query.mode)
+        else:
+            scores = {}
+            browse = Search(index=self.alias).source(META_FIELDS).sort("-last_confirmed").extra(size=LEXICAL_LIMIT)
+            for position, hit in enumerate(browse.using(self.client).execute()):
+                scores[int(hit.meta.id)] = 1.0 / (1 + position)
+                metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+
+        asking = asking_municipality(query.near)
+        leads = lead_profiles({m.source.get("lead_ags", "") for m in metas.values()}) if asking else {}
+        boosts, reasons = {}, {}
+        for doc in scores:
+            source = metas[doc].source
+            confirmed = source.get("last_confirmed")
+            confirmed_date = timezone.datetime.fromisoformat(confirmed).date() if confirmed else None
+            near_boost, why = ranking.near_reasons(asking, leads.get(source.get("lead_ags", "")))
+            boosts[doc] = ranking.confirmation_boost(confirmed_date, today) + near_boost
+            reasons[doc] = why
+        scores = ranking.apply_boosts(scores, boosts)
+        filters = query.filters()
+        facets = facet_counts((metas[doc].values for doc in scores), filters, facet_labels())
+        kept = sorted((doc for doc in scores if matches(metas[doc].values, filters)), key=lambda d: (-scores[d], d))
+        start = (query.page - 1) * query.page_size
+        page_ids = kept[start : start + query.page_size]
+        bodies = {}
+        if page_ids and terms:
+            response = self.client.mget(index=self.alias, ids=[str(i) for i in page_ids], source=["body"])
+            bodies = {int(d["_id"]): d.get("_source", {}).get("body", "") for d in response["docs"] if d.get("found")}
+        marked = frozenset(terms.all) if terms else frozenset()
+        hits = [
+            _hit(doc, metas[doc].source, scores[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
+        ]
+        return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=self.name)
+
+    def related(self, page_id: int, size: int = 4) -> list[dict]:
+        response = related_search(self.alias, page_id, size).using(self.client).execute()
+        return [hit.to_dict() for hit in response]
+
+    def count(self) -> int:
+        return int(self.client.count(index=self.alias)["count"])
+
+
+def _hit(page_id: int, source: dict, score: float, reasons: list[str], body: str, terms: frozenset[str]) -> Hit:
+    from municipalities.states import State
+
+    state = source.get("state") or ""
+    municipality = (
+        {
+            "ags": source["lead_ags"],
+            "name": source.get("lead_name", ""),
+            "state": State(state).label if state in State.values else "",
+        }
+        if source.get("lead_ags")
+        else None
+    )
+    return Hit(
+        page_id=page_id,
+        slug=source.get("slug", ""),
+        title=source.get("title", ""),
+        summary=source.get("summary", ""),
+        url=source.get("url", ""),
+        score=round(score, 6),
+        topics=list(source.get("topics") or []),
+        size_classes=list(source.get("size_classes") or []),
+        municipality=municipality,
+        highlight=snippet(f"{source.get('summary', '')}\n{body}", terms) if terms else "",
+        reasons=reasons,
+    )

@@ -1,0 +1,50 @@
+"""Disjunctive facets: each facet counts the documents that match every *other* active filter, so
+ticking "Kleinstadt" still shows how many cases "Landgemeinde" would add."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
+from municipalities.states import State
+from search.types import FACETS, FacetValue
+
+
+def matches(
+    values_of: Callable[[str], frozenset[str]], filters: Mapping[str, tuple[str, ...]], skip: str | None = None
+) -> bool:
+    return all(not wanted or values_of(facet) & set(wanted) for facet, wanted in filters.items() if facet != skip)
+
+
+def facet_counts(
+    docs: Iterable[Callable[[str], frozenset[str]]],
+    filters: Mapping[str, tuple[str, ...]],
+    labels: Mapping[str, Mapping[str, str]],
+) -> dict[str, list[FacetValue]]:
+    docs = list(docs)
+    result: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        counter: Counter[str] = Counter()
+        for values_of in docs:
+            if matches(values_of, filters, skip=facet):
+                counter.update(values_of(facet))
+        selected = set(filters.get(facet, ()))
+        for value in selected:
+            counter.setdefault(value, 0)
+        result[facet] = [
+            FacetValue(
+                value=value, label=labels.get(facet, {}).get(value, value), count=count, selected=value in selected
+            )
+            for value, count in sorted(counter.items(), key=lambda item: _order(facet, item))
+        ]
+    return result
+
+
+def _order(facet: str, item: tuple[str, int]):
+    value, count = item
+    if facet == "size_class":
+        return (SIZE_CLASS_ORDER.index(SizeClass(value)) if value in SizeClass.values else 99, value)
+    if facet == "state":
+        return (-count, State(value).label if value in State.values else value)
+    return (-count, value)

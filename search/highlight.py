@@ -1,0 +1,40 @@
+"""Snippets with the query's words marked, computed from the stored plain text."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from search import analysis
+
+WINDOW = 28  # words
+_WORD = re.compile(r"\w+|\W+")
+
+
+def _hits(word: str, terms: frozenset[str]) -> bool:
+    lowered = analysis.normalize(word.lower())
+    candidates = {analysis.stem(lowered), *(analysis.stem(part) for part in analysis.decompound(lowered))}
+    return bool(candidates & terms)
+
+
+def snippet(text: str, terms: frozenset[str], window: int = WINDOW) -> str:
+    """HTML-escaped excerpt of ``text`` around the densest run of matches, matches in <mark>."""
+    pieces = _WORD.findall(text or "")
+    words = [i for i, piece in enumerate(pieces) if piece[0].isalnum()]
+    if not words:
+        return ""
+    marked = {i for i in words if terms and _hits(pieces[i], terms)}
+    best_start, best_count = 0, -1
+    for start in range(0, max(1, len(words) - window + 1)):
+        count = sum(1 for i in words[start : start + window] if i in marked)
+        if count > best_count:
+            best_start, best_count = start, count
+    first = words[best_start]
+    last = words[min(len(words), best_start + window) - 1]
+    out = []
+    for i in range(first, last + 1):
+        piece = escape(pieces[i])
+        out.append(f"<mark>{piece}</mark>" if i in marked else piece)
+    prefix = "… " if best_start > 0 else ""
+    suffix = " …" if best_start + window < len(words) else ""
+    return prefix + "".join(out).strip() + suffix

@@ -1,0 +1,127 @@
+"""Keeping the indexes in step with published content.
+
+Every change writes an ``IndexTask`` (the outbox) inside the same transaction; after commit the
+tasks are worked off (in the background through django-tasks, or by ``search_index sync``). A task is
+deleted only when every backend took the change, so nothing is lost while Elasticsearch is down.
+Failures are logged and never reach the editor who published.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+from django.db import transaction
+
+from search import analysis
+from search.documents import CaseDocument, live_page, prepare_document
+from search.embeddings import content_hash, from_bytes, get_embedder, to_bytes
+from search.models import EmbeddingCache, IndexTask, SearchEntry
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS_PER_RUN = 1
+
+
+def embedding_for(document: CaseDocument) -> tuple[str, np.ndarray]:
+    embedder = get_embedder()
+    text = document.embedding_text()
+    digest = content_hash(text, embedder.name)
+    cached = EmbeddingCache.objects.filter(content_hash=digest).values_list("vector", flat=True).first()
+    if cached is not None:
+        return digest, from_bytes(cached)
+    vector = embedder.passages([text])[0]
+    EmbeddingCache.objects.get_or_create(
+        content_hash=digest, defaults={"model": embedder.name, "vector": to_bytes(vector)}
+    )
+    return digest, vector
+
+
+def entry_write(document: CaseDocument, digest: str, vector: np.ndarray) -> None:
+    SearchEntry.objects.update_or_create(
+        page_id=document.page_id,
+        defaults={
+            "slug": document.slug,
+            "url": document.url,
+            "title": document.title,
+            "summary": document.summary,
+            "body": document.body,
+            "topics": " ".join(document.topics),
+            "size_classes": " ".join(document.size_classes),
+            "state": document.state,
+            "status": document.status,
+            "lead_ags": document.lead_ags,
+            "lead_name": document.lead_name,
+            "last_confirmed": document.last_confirmed,
+            "index_title": " ".join(analysis.analyze(document.title)),
+            "index_teaser": " ".join(analysis.analyze(f"{document.summary} {' '.join(document.topic_names)}")),
+            "index_body": " ".join(analysis.analyze(document.body)),
+            "content_hash": digest,
+            "embedding": to_bytes(vector),
+            "seq": time.time_ns(),
+        },
+    )
+
+
+def external_backends() -> list:
+    from search.backends import configured_external_backends
+
+    return configured_external_backends()
+
+
+def index_update(page_id: int) -> None:
+    page = live_page(page_id)
+    if page is None:
+        index_delete(page_id)
+        return
+    document = prepare_document(page)
+    digest, vector = embedding_for(document)
+    entry_write(document, digest, vector)
+    for backend in external_backends():
+        backend.index_document(document, vector)
+
+
+def index_delete(page_id: int) -> None:
+    SearchEntry.objects.filter(page_id=page_id).delete()
+    for backend in external_backends():
+        backend.delete_document(page_id)
+
+
+def enqueue(page_ids: list[int], action: str = IndexTask.Action.UPDATE) -> None:
+    """Called inside the writing transaction; the work starts after it commits."""
+    IndexTask.objects.bulk_create([IndexTask(page_id=pid, action=action) for pid in page_ids])
+    transaction.on_commit(_schedule_processing)
+
+
+def _schedule_processing() -> None:
+    from search.tasks import process_index_tasks
+
+    try:
+        process_index_tasks.enqueue()
+    except Exception:  # the outbox keeps the work; `search_index sync` or the next change retries it
+        logger.exception("Suchindex: Hintergrundaufgabe konnte nicht gestartet werden")
+
+
+def process_outbox(limit: int | None = None) -> tuple[int, int]:
+    """Works off pending tasks in order; returns (done, failed). Later tasks for the same page
+    make earlier ones redundant, so each page is processed once per run."""
+    tasks = list(IndexTask.objects.order_by("pk")[:limit] if limit else IndexTask.objects.order_by("pk"))
+    latest: dict[int, IndexTask] = {}
+    for task in tasks:
+        latest[task.page_id] = task
+    done = failed = 0
+    for page_id, task in latest.items():
+        covered = [t.pk for t in tasks if t.page_id == page_id and t.pk <= task.pk]
+        try:
+            if task.action == IndexTask.Action.DELETE:
+                index_delete(page_id)
+            else:
+                index_update(page_id)
+        except Exception as exc:
+            failed += 1
+            IndexTask.objects.filter(pk__in=covered).update(attempts=task.attempts + 1, last_error=str(exc)[:2000])
+            logger.warning("Suchindex: Seite %s nicht aktualisiert (%s); wird wiederholt", page_id, exc)
+            continue
+        IndexTask.objects.filter(pk__in=covered).delete()
+        done += 1
+    return done, failed

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from search.backends import configured_external_backends
+from search.documents import prepare_document
+from search.indexing import embedding_for, entry_write, process_outbox
+from search.models import IndexTask, SearchEntry
+from solutions.models import SolutionPage
+from solutions.selectors import solution_detail_queryset
+
+
+class Command(BaseCommand):
+    help = (
+        "Suchindex pflegen: rebuild (alles neu, bei Elasticsearch in einen neuen Index mit atomarem Alias-Wechsel), "
+        "status (Abgleich Datenbank ↔ Index), sync (Abweichungen und liegengebliebene Aufgaben nachholen), "
+        "worker (Aufgaben fortlaufend abarbeiten)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["rebuild", "status", "sync", "worker"])
+        parser.add_argument("--interval", type=float, default=5.0, help="worker: Sekunden zwischen zwei Läufen")
+
+    def handle(self, *args, action: str, interval: float, verbosity: int, **options) -> None:
+        getattr(self, f"_{action}")(verbosity=verbosity, interval=interval)
+
+    def _live_ids(self) -> set[int]:
+        return set(SolutionPage.objects.live().public().values_list("pk", flat=True))
+
+    def _rebuild(self, verbosity: int, **_) -> None:
+        pages = solution_detail_queryset().live().public().order_by("pk")
+        total = pages.count()
+        externals = configured_external_backends()
+        targets = []
+        for backend in externals:
+            name = backend.new_index_name()
+            backend.create_index(name)
+            targets.append((backend, name))
+        batch: list = []
+        with tqdm(total=total, unit=" Fälle", desc="Suchindex", file=self.stderr._out, disable=verbosity == 0) as bar:
+            for page in pages.iterator(chunk_size=200):
+                document = prepare_document(page)
+                digest, vector = embedding_for(document)
+                entry_write(document, digest, vector)
+                batch.append((document, vector))
+                if len(batch) >= 500:
+                    for backend, name in targets:
+                        backend.bulk_index(name, batch)
+                    batch = []
+                bar.update(1)
+        for backend, name in targets:
+            if batch:
+                backend.bulk_index(name, batch)
+            old = backend.swap_alias(name)
+            for index in old:
+                backend.client.indices.delete(index=index)
+            self.stdout.write(f"Elasticsearch: Alias {backend.alias} → {name}")
+        stale = SearchEntry.objects.exclude(page_id__in=self._live_ids())
+        removed = stale.count()
+        stale.delete()
+        self.stdout.write(f"Suchindex neu aufgebaut: {total} Fälle, {removed} veraltete Einträge entfernt.")
+
+    def _status(self, **_) -> None:
+        live = self._live_ids()
+        entries = set(SearchEntry.objects.values_list("page_id", flat=True))
+        pending = IndexTask.objects.count()
+        lines = [
+            f"Veröffentlichte Fälle: {len(live)}",
+            f"Datenbank-Index:      {len(entries)} (fehlen {len(live - entries)}, überzählig {len(entries - live)})",
+            f"Offene Aufgaben:      {pending}",
+        ]
+        drift = bool(live ^ entries) or pending > 0
+        for backend in configured_external_backends():
+            try:
+                indexed = backend.indexed_ids()
+            except backend.unavailable_errors as exc:
+                lines.append(f"Elasticsearch:        nicht erreichbar ({exc})")
+                drift = True
+                continue
+            lines.append(
+                f"Elasticsearch:        {len(indexed)} (fehlen {len(live - indexed)}, überzählig {len(indexed - live)})"
+            )
+            drift = drift or bool(live ^ indexed)
+        lines.append("Keine Abweichung." if not drift else "Abweichung: `search_index sync` gleicht ab.")
+        self.stdout.write("\n".join(lines))
+        if drift:
+            raise CommandError("Index und Datenbank weichen ab.")
+
+    def _sync(self, **_) -> None:
+        from search.indexing import enqueue
+
+        live = self._live_ids()
+        known = set(SearchEntry.objects.values_list("page_id", flat=True))
+        for backend in configured_external_backends():
+            try:
+                known &= backend.indexed_ids()
+                backend.ensure_synonyms()
+            except backend.unavailable_errors as exc:
+                raise CommandError(f"Elasticsearch nicht erreichbar: {exc}") from None
+        missing = sorted(live - known)
+        extra = sorted(set(SearchEntry.objects.values_list("page_id", flat=True)) - live)
+        if missing:
+            enqueue(missing)
+        if extra:
+            enqueue(extra, IndexTask.Action.DELETE)
+        done, failed = process_outbox()
+        self.stdout.write(
+            f"Abgleich: {len(missing)} fehlende und {len(extra)} überzählige Fälle eingeplant; "
+            f"{done} Aufgaben erledigt, {failed} fehlgeschlagen."
+        )
+        if failed:
+            raise CommandError(f"{failed} Aufgaben sind fehlgeschlagen und bleiben in der Warteschlange.")
+
+    def _worker(self, interval: float, **_) -> None:
+        self.stdout.write(f"Suchindex-Worker läuft (alle {interval:g} s); Strg+C beendet.")
+        while True:
+            done, failed = process_outbox(limit=500)
+            if done or failed:
+                self.stdout.write(f"{done} erledigt, {failed} fehlgeschlagen")
+            time.sleep(interval)

@@ -1,0 +1,86 @@
+"""From the words a mayor types to the terms the lexical backends look for: German analysis,
+editors' synonyms and typo correction against the index vocabulary."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from search import analysis
+from search.models import SynonymGroup
+
+SYNONYM_CACHE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    terms: tuple[str, ...]  # the query's own terms (with compound parts)
+    expansions: tuple[str, ...]  # synonyms and typo corrections, weighted lower
+    phrase: tuple[str, ...]  # query terms in order, for the phrase bonus
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.terms + self.expansions))
+
+
+_synonyms: tuple[tuple[int, object], dict[str, set[str]]] | None = None
+_synonym_lock = threading.Lock()
+_synonym_checked = 0.0
+
+
+def synonym_map() -> dict[str, set[str]]:
+    """Analysed term (or space-joined phrase) → analysed alternatives; reloaded when editors change
+    a group (checked at most every 30 s per process)."""
+    global _synonyms, _synonym_checked
+    now = time.monotonic()
+    if _synonyms is not None and now - _synonym_checked < SYNONYM_CACHE_SECONDS:
+        return _synonyms[1]
+    stats = SynonymGroup.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    signature = (stats["n"], stats["at"])
+    with _synonym_lock:
+        _synonym_checked = now
+        if _synonyms is not None and _synonyms[0] == signature:
+            return _synonyms[1]
+        mapping: dict[str, set[str]] = {}
+        for group in SynonymGroup.objects.all():
+            terms = {t for t in (analysis.normalize_synonym_term(x) for x in group.term_list) if t}
+            for term in terms:
+                mapping.setdefault(term, set()).update(terms - {term})
+        _synonyms = (signature, mapping)
+        return mapping
+
+
+def reset_synonym_cache() -> None:
+    global _synonyms
+    _synonyms = None
+
+
+def _typo_corrections(term: str, vocabulary: frozenset[str]) -> list[str]:
+    if len(term) < 4 or term in vocabulary:
+        return []
+    max_distance = 1 if len(term) < 8 else 2
+    matches = process.extract(term, vocabulary, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=3)
+    return [match for match, _distance, _ in matches]
+
+
+def build_query_terms(text: str, vocabulary: frozenset[str] | None = None) -> QueryTerms:
+    terms = tuple(dict.fromkeys(analysis.analyze(text)))
+    phrase = tuple(analysis.analyze_query(text))
+    expansions: list[str] = []
+    synonyms = synonym_map()
+    if synonyms:
+        # single terms and every run of up to three words, so "junge leute" can map to "jugend"
+        for size in (1, 2, 3):
+            for start in range(len(phrase) - size + 1):
+                for alternative in synonyms.get(" ".join(phrase[start : start + size]), ()):
+                    expansions.extend(alternative.split())
+    if vocabulary:
+        for term in phrase:
+            expansions.extend(_typo_corrections(term, vocabulary))
+    expansions = [t for t in dict.fromkeys(expansions) if t not in terms]
+    return QueryTerms(terms=terms, expansions=tuple(expansions), phrase=phrase)

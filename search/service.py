@@ -1,0 +1,109 @@
+"""The one search service: ``search(SearchQuery) -> SearchResult``. It picks the backend from the
+settings (Elasticsearch when configured and reachable, the database otherwise), and views and the
+API never know which one answered except through ``result.backend``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import numpy as np
+from django.utils import timezone
+
+from search import ranking
+from search.backends import active_external_backend
+from search.backends.database import database_corpus, lexical, semantic_scores
+from search.embeddings import get_embedder
+from search.facets import facet_counts, matches
+from search.highlight import snippet
+from search.labels import facet_labels
+from search.models import SearchEntry
+from search.near import asking_municipality, lead_profiles
+from search.query_terms import build_query_terms
+from search.types import Hit, Mode, SearchQuery, SearchResult
+
+logger = logging.getLogger(__name__)
+
+
+def search(query: SearchQuery) -> SearchResult:
+    backend, degraded = active_external_backend()
+    if backend is not None:
+        try:
+            return backend.search(query)
+        except backend.unavailable_errors as exc:
+            backend.mark_unavailable(exc)
+            degraded = True
+    result = database_search(query)
+    result.degraded = degraded
+    return result
+
+
+def query_vector(text: str) -> np.ndarray:
+    return get_embedder().query(text)
+
+
+def database_search(query: SearchQuery) -> SearchResult:
+    corpus = database_corpus()
+    today = timezone.localdate()
+    filters = query.filters()
+    terms = None
+    if query.text.strip():
+        terms = build_query_terms(query.text, lexical.vocabulary() if query.mode != Mode.SEMANTIC else None)
+        lexical_scores = lexical.search(terms) if query.mode != Mode.SEMANTIC else {}
+        semantic = semantic_scores(corpus, query_vector(query.text)) if query.mode != Mode.LEXICAL else {}
+        scores = ranking.fuse(lexical_scores, semantic, query.mode)
+    else:  # no words: every case, most recently confirmed first
+        scores = {entry_id: _recency(meta.last_confirmed, today) for entry_id, meta in corpus.meta.items()}
+    scores = {doc: s for doc, s in scores.items() if doc in corpus.meta}
+
+    asking = asking_municipality(query.near)
+    boosts: dict[int, float] = {}
+    reasons: dict[int, list[str]] = {}
+    leads = lead_profiles({corpus.meta[d].lead_ags for d in scores}) if asking else {}
+    for doc in scores:
+        meta = corpus.meta[doc]
+        near_boost, near_why = ranking.near_reasons(asking, leads.get(meta.lead_ags))
+        boosts[doc] = ranking.confirmation_boost(meta.last_confirmed, today) + near_boost
+        reasons[doc] = near_why
+    scores = ranking.apply_boosts(scores, boosts)
+
+    facets = facet_counts((corpus.meta[doc].values for doc in scores), filters, facet_labels())
+    kept = [doc for doc in scores if matches(corpus.meta[doc].values, filters)]
+    kept.sort(key=lambda doc: (-scores[doc], doc))
+    start = (query.page - 1) * query.page_size
+    page_ids = kept[start : start + query.page_size]
+    entries = SearchEntry.objects.in_bulk(page_ids)
+    marked = frozenset(terms.all) if terms else frozenset()
+    hits = [_hit(entries[doc], scores[doc], reasons.get(doc, []), marked) for doc in page_ids if doc in entries]
+    return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend="database")
+
+
+def _recency(last_confirmed: dt.date | None, today: dt.date) -> float:
+    if last_confirmed is None:
+        return 0.0
+    return 1.0 / (1.0 + max(0, (today - last_confirmed).days) / 365)
+
+
+def _hit(entry: SearchEntry, score: float, reasons: list[str], terms: frozenset[str]) -> Hit:
+    from municipalities.states import State
+
+    municipality = None
+    if entry.lead_ags:
+        municipality = {
+            "ags": entry.lead_ags,
+            "name": entry.lead_name,
+            "state": State(entry.state).label if entry.state in State.values else "",
+        }
+    return Hit(
+        page_id=entry.page_id,
+        slug=entry.slug,
+        title=entry.title,
+        summary=entry.summary,
+        url=entry.url,
+        score=round(score, 6),
+        topics=entry.topics.split(),
+        size_classes=entry.size_classes.split(),
+        municipality=municipality,
+        highlight=snippet(f"{entry.summary}\n{entry.body}", terms) if terms else "",
+        reasons=reasons,
+    )

@@ -1,0 +1,64 @@
+"""Backend-neutral query and result types of the search service. Views and the API only see these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    HYBRID = "hybrid"
+    LEXICAL = "lexical"
+    SEMANTIC = "semantic"
+
+
+FACETS = ("topic", "size_class", "state", "status")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    topics: tuple[str, ...] = ()  # topic slugs
+    size_classes: tuple[str, ...] = ()  # size-class slugs
+    states: tuple[str, ...] = ()  # two-digit Land codes
+    statuses: tuple[str, ...] = ()
+    near: str | None = None  # AGS of the asking municipality
+    mode: Mode = Mode.HYBRID
+    page: int = 1
+    page_size: int = 10
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        return {"topic": self.topics, "size_class": self.size_classes, "state": self.states, "status": self.statuses}
+
+
+@dataclass
+class Hit:
+    page_id: int
+    slug: str
+    title: str
+    summary: str
+    url: str
+    score: float
+    topics: list[str]
+    size_classes: list[str]
+    municipality: dict | None  # {"ags", "name", "state"}
+    highlight: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    backend: str  # "database" | "elasticsearch"
+    degraded: bool = False  # Elasticsearch configured but unreachable
