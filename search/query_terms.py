@@ -34,7 +34,7 @@ _synonym_checked = 0.0
 
 
 def synonym_map() -> dict[str, set[str]]:
-    """Analysed term (or space-joined phrase) → analysed alternatives; reloaded when editors change
+    """Analysed term (or space-joined phrase) → index terms of its alternatives; reloaded when editors change
     a group (checked at most every 30 s per process)."""
     global _synonyms, _synonym_checked
     now = time.monotonic()
@@ -48,9 +48,12 @@ def synonym_map() -> dict[str, set[str]]:
             return _synonyms[1]
         mapping: dict[str, set[str]] = {}
         for group in SynonymGroup.objects.all():
-            terms = {t for t in (analysis.normalize_synonym_term(x) for x in group.term_list) if t}
-            for term in terms:
-                mapping.setdefault(term, set()).update(terms - {term})
+            # key: how the term looks in a query; value: its index terms incl. compound parts, so
+            # "Straßenschaden" also reaches texts that say "Schäden an Straßen"
+            analysed = {analysis.normalize_synonym_term(x): " ".join(analysis.analyze(x)) for x in group.term_list}
+            analysed.pop("", None)
+            for key in analysed:
+                mapping.setdefault(key, set()).update(v for k, v in analysed.items() if k != key and v)
         _synonyms = (signature, mapping)
         return mapping
 
@@ -68,6 +71,12 @@ def _typo_corrections(term: str, vocabulary: frozenset[str]) -> list[str]:
     return [match for match, _distance, _ in matches]
 
 
+def _singular(term: str) -> str:
+    """Loanword plurals in -s ("Azubis", "Kitas", "Apps") survive the light stemmer; synonym lookup
+    also tries them without it."""
+    return term[:-1] if len(term) > 4 and term.endswith("s") else term
+
+
 def build_query_terms(text: str, vocabulary: frozenset[str] | None = None) -> QueryTerms:
     terms = tuple(dict.fromkeys(analysis.analyze(text)))
     phrase = tuple(analysis.analyze_query(text))
@@ -77,8 +86,10 @@ def build_query_terms(text: str, vocabulary: frozenset[str] | None = None) -> Qu
         # single terms and every run of up to three words, so "junge leute" can map to "jugend"
         for size in (1, 2, 3):
             for start in range(len(phrase) - size + 1):
-                for alternative in synonyms.get(" ".join(phrase[start : start + size]), ()):
-                    expansions.extend(alternative.split())
+                words = phrase[start : start + size]
+                for key in {" ".join(words), " ".join(_singular(w) for w in words)}:
+                    for alternative in synonyms.get(key, ()):
+                        expansions.extend(alternative.split())
     if vocabulary:
         for term in phrase:
             expansions.extend(_typo_corrections(term, vocabulary))

