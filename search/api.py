@@ -43,7 +43,7 @@ def result_json(result: SearchResult) -> dict:
 
 def _query(request: HttpRequest):
     try:
-        return parse_search_params(request.GET)
+        return parse_search_params(dict(request.GET.lists()))
     except ParamError as exc:
         detail = exc.detail + (f" Gültig: {', '.join(exc.valid)}." if exc.valid else "")
         raise ApiError(400, exc.error, detail) from None

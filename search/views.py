@@ -25,11 +25,10 @@ def _url(params: dict[str, list[str]], **changes) -> str:
 def search_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "near", "mode")}
     try:
-        query = parse_search_params(request.GET, default_page_size=PAGE_SIZE)
+        query = parse_search_params(dict(request.GET.lists()), default_page_size=PAGE_SIZE)
     except ParamError as exc:
-        return render(
-            request, "search/search.html", {"error": exc.detail, "query": params["q"][-1:] or [""]}, status=400
-        )
+        typed = (params["q"] or [""])[-1][:499]
+        return render(request, "search/search.html", {"error": exc.detail, "query": typed}, status=400)
     result = search(query) if (query.text or any(query.filters().values())) else None
     chips, facet_groups = [], []
     if result is not None:
