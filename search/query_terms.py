@@ -27,6 +27,12 @@ class QueryTerms:
     def all(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.terms + self.expansions))
 
+    @property
+    def marked(self) -> frozenset[str]:
+        """Terms worth highlighting: whole query words and their alternatives, not the compound parts
+        of the query (the "schlag" of "Schlaglöcher" would mark "vorgeschlagen")."""
+        return frozenset(self.phrase + self.expansions)
+
 
 _synonyms: tuple[tuple[int, object], dict[str, set[str]]] | None = None
 _synonym_lock = threading.Lock()

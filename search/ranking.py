@@ -14,6 +14,9 @@ from search.types import Mode
 # the best candidate, not min-max, so tiny differences among few candidates are not blown up.
 SEMANTIC_SHARE = 0.7
 SEMANTIC_BAND = 0.1
+# Hybrid results below this share of the best score are dropped: without it every query "finds" the
+# hundred nearest embeddings. Costs ~0.01 nDCG@10 on bench/relevance, cuts the median count 117 → ~35.
+MIN_RELATIVE_SCORE = 0.25
 CONFIRMED_BOOST = 0.03  # relative, for cases confirmed within a year
 NEAR_BOOST = {"size": 0.12, "population": 0.08, "state": 0.04}
 
@@ -32,7 +35,8 @@ def fuse(lexical: Mapping[int, float], semantic: Mapping[int, float], mode: Mode
         lex = lexical.get(doc, 0.0) / top_lexical if top_lexical > 0 else 0.0
         sem = max(0.0, (semantic[doc] - floor) / SEMANTIC_BAND) if doc in semantic else 0.0
         fused[doc] = SEMANTIC_SHARE * sem + (1 - SEMANTIC_SHARE) * lex
-    return fused
+    best = max(fused.values(), default=0.0)
+    return {doc: score for doc, score in fused.items() if score >= MIN_RELATIVE_SCORE * best}
 
 
 def confirmation_boost(last_confirmed: dt.date | None, today: dt.date) -> float:

@@ -73,7 +73,7 @@ def database_search(query: SearchQuery) -> SearchResult:
     start = (query.page - 1) * query.page_size
     page_ids = kept[start : start + query.page_size]
     entries = SearchEntry.objects.in_bulk(page_ids)
-    marked = frozenset(terms.all) if terms else frozenset()
+    marked = terms.marked if terms else frozenset()
     hits = [_hit(entries[doc], scores[doc], reasons.get(doc, []), marked) for doc in page_ids if doc in entries]
     return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend="database")
 

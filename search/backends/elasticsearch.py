@@ -332,7 +332,7 @@ class ElasticsearchBackend:
         if page_ids and terms:
             response = self.client.mget(index=self.alias, ids=[str(i) for i in page_ids], source=["body"])
             bodies = {int(d["_id"]): d.get("_source", {}).get("body", "") for d in response["docs"] if d.get("found")}
-        marked = frozenset(terms.all) if terms else frozenset()
+        marked = terms.marked if terms else frozenset()
         hits = [
             _hit(doc, metas[doc].source, scores[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
         ]
