@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HospitationStatus(models.TextChoices):
+    REQUESTED = "requested", _("angefragt")
+    DATE_PROPOSED = "date_proposed", _("anderer Termin vorgeschlagen")
+    ACCEPTED = "accepted", _("angenommen")
+    DECLINED = "declined", _("abgelehnt")
+    CANCELLED = "cancelled", _("zurückgezogen")
+
+
+class Adoption(models.TextChoices):
+    YES = "yes", _("ja, übernommen")
+    PLANNED = "planned", _("geplant")
+    NO = "no", _("nein")
+
+
+class HospitationRequest(models.Model):
+    """A visit of one municipality to another that runs a practice case (Hospitation)."""
+
+    solution = models.ForeignKey("solutions.SolutionPage", on_delete=models.PROTECT, related_name="hospitations")
+    visitor = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="hospitations_sent"
+    )
+    host = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="hospitations_received"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="hospitations_requested"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="hospitations_decided"
+    )
+    message = models.TextField(_("Nachricht"), max_length=2000)
+    period = models.CharField(_("Wunschzeitraum"), max_length=200)
+    people = models.PositiveSmallIntegerField(_("Personen"), validators=[MinValueValidator(1), MaxValueValidator(20)])
+    status = models.CharField(max_length=20, choices=HospitationStatus.choices, default=HospitationStatus.REQUESTED)
+    proposed_date = models.CharField(_("vorgeschlagener Termin"), max_length=200, blank=True)
+    host_note = models.TextField(_("Antwort"), max_length=2000, blank=True)
+    year = models.PositiveSmallIntegerField(help_text="Jahr, auf dessen Kontingent die Anfrage zählt")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    helped = models.BooleanField(_("Hat es geholfen?"), null=True, blank=True)
+    adopted = models.CharField(_("Übernommen?"), max_length=10, choices=Adoption.choices, blank=True)
+    feedback = models.TextField(_("Rückmeldung"), max_length=2000, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Hospitationsanfrage")
+        verbose_name_plural = _("Hospitationsanfragen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["host", "year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.visitor.name} → {self.host.name}: {self.solution.title}"
+
+
+class HostQuota(models.Model):
+    """Accepted visits of a host for one case in one year. Accepting increments it with a single
+    conditional UPDATE, so two simultaneous accepts can never exceed the capacity."""
+
+    host = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
+    solution = models.ForeignKey("solutions.SolutionPage", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    accepted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["host", "solution", "year"], name="unique_host_quota")]
+
+    def __str__(self) -> str:
+        return f"{self.host_id}/{self.solution_id}/{self.year}: {self.accepted}"

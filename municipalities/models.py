@@ -90,6 +90,7 @@ class MunicipalityMember(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="members")
     role = models.CharField(_("Rolle"), max_length=20, choices=MemberRole.choices)
     approved = models.BooleanField(_("von der Redaktion bestätigt"), default=False)
+    approved_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

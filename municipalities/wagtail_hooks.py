@@ -3,10 +3,12 @@ what the register lacks (number of Ortsteile). Registering them as snippets also
 municipality field in the page editor a searchable chooser instead of a 10,752-entry select."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from municipalities.accounts import member_after_edit
 from municipalities.models import Municipality, MunicipalityMember
 
 
@@ -39,3 +41,10 @@ class RegisterGroup(SnippetViewSetGroup):
 
 
 register_snippet(RegisterGroup)
+
+
+@hooks.register("after_edit_snippet")
+@hooks.register("after_create_snippet")
+def announce_approval(request, instance):
+    if isinstance(instance, MunicipalityMember):
+        member_after_edit(instance)

@@ -7,7 +7,6 @@ app_name = "solutions"
 urlpatterns = [
     path("themen/<slug:slug>/", views.topic_detail, name="topic"),
     path("anbieter/<slug:slug>/", views.supplier_detail, name="supplier"),
-    path("hospitation/anfragen/", views.hospitation_request, name="hospitation-request"),
     path("einreichen/", views.submission_create, name="submit"),
     path("meine-einreichungen/", views.submission_list, name="submissions"),
     path("meine-einreichungen/<int:pk>/", views.submission_detail, name="submission"),

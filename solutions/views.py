@@ -33,12 +33,6 @@ def supplier_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def hospitation_request(request: HttpRequest) -> HttpResponse:
-    """Placeholder until the matching module takes requests: says so, keeps the chosen case and host."""
-    case = SolutionPage.objects.live().filter(slug=request.GET.get("fall", "")[:100]).first()
-    return render(request, "solutions/hospitation_soon.html", {"case": case})
-
-
 class SubmissionForm(forms.Form):
     title = forms.CharField(
         label=_("Titel"), max_length=200, help_text=_("Was wurde gelöst? z. B. „Straßenschäden per App erfassen“")

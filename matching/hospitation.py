@@ -1,0 +1,297 @@
+"""The hospitation workflow: request → accept / decline / propose a date → visit → feedback.
+
+Every function acts for one member of one municipality and refuses, with a German sentence, whatever
+that member may not do. Capacity per host, case and year is enforced by one conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Adoption, HospitationRequest, HospitationStatus, HostQuota
+from municipalities.models import Municipality, MunicipalityMember
+from solutions.models import SolutionAdopter, SolutionPage
+
+DEFAULT_VISITS_PER_YEAR = 6  # when a host ticks "empfängt Hospitationen" without a number
+OPEN = (HospitationStatus.REQUESTED, HospitationStatus.DATE_PROPOSED)
+
+
+class RefusedError(Exception):
+    """An action the member may not take (now); the message is shown to them as is."""
+
+
+def host_capacity(solution: SolutionPage, host: Municipality) -> int | None:
+    """Visits per year the host offers for this case, or None if it does not host visits for it."""
+    if solution.lead_municipality_id == host.pk and solution.lead_hosts_visits:
+        return solution.lead_visits_per_year or DEFAULT_VISITS_PER_YEAR
+    adopter = solution.adopters.filter(municipality=host, hosts_visits=True).first()
+    if adopter is not None:
+        return adopter.visits_per_year or DEFAULT_VISITS_PER_YEAR
+    return None
+
+
+def accepted_this_year(solution: SolutionPage, host: Municipality, year: int) -> int:
+    quota = HostQuota.objects.filter(host=host, solution=solution, year=year).values_list("accepted", flat=True)
+    return quota.first() or 0
+
+
+def capacity_left(solution: SolutionPage, host: Municipality, year: int | None = None) -> int:
+    capacity = host_capacity(solution, host)
+    if capacity is None:
+        return 0
+    return max(0, capacity - accepted_this_year(solution, host, year or timezone.localdate().year))
+
+
+def _members(municipality: Municipality):
+    return MunicipalityMember.objects.filter(municipality=municipality, approved=True).select_related("user")
+
+
+def _notify(municipality: Municipality, subject: str, template: str, request: HospitationRequest) -> None:
+    recipients = [m.user.email for m in _members(municipality) if m.user.email]
+    if not recipients:
+        return
+    context = {
+        "request": request,
+        "link": settings.WAGTAILADMIN_BASE_URL + reverse("matching:request", args=[request.pk]),
+    }
+    send_mail(subject, render_to_string(template, context), None, recipients)
+
+
+def _require_member(member: MunicipalityMember | None) -> MunicipalityMember:
+    if member is None or not member.approved:
+        raise RefusedError("Nur bestätigte Mitglieder einer Kommune können Hospitationen anfragen oder beantworten.")
+    return member
+
+
+@transaction.atomic
+def hospitation_request(
+    *,
+    member: MunicipalityMember | None,
+    solution: SolutionPage,
+    host: Municipality,
+    message: str,
+    period: str,
+    people: int,
+) -> HospitationRequest:
+    member = _require_member(member)
+    if host.pk == member.municipality_id:
+        raise RefusedError("Eine Kommune kann keine Hospitation bei sich selbst anfragen.")
+    if not solution.live:
+        raise RefusedError("Dieses Praxisbeispiel ist nicht veröffentlicht.")
+    if host_capacity(solution, host) is None:
+        raise RefusedError(f"{host.name} empfängt zu diesem Praxisbeispiel keine Hospitationen.")
+    year = timezone.localdate().year
+    if capacity_left(solution, host, year) <= 0:
+        raise RefusedError(f"{host.name} hat für {year} keine freien Hospitationsplätze mehr zu diesem Praxisbeispiel.")
+    duplicate = HospitationRequest.objects.filter(
+        solution=solution, host=host, visitor=member.municipality, status__in=OPEN
+    ).exists()
+    if duplicate:
+        raise RefusedError("Zu diesem Praxisbeispiel läuft schon eine offene Anfrage Ihrer Kommune bei dieser Kommune.")
+    request = HospitationRequest.objects.create(
+        solution=solution,
+        visitor=member.municipality,
+        host=host,
+        requested_by=member.user,
+        message=message,
+        period=period,
+        people=people,
+        year=year,
+    )
+    transaction.on_commit(
+        lambda: _notify(
+            host, f"Hospitationsanfrage aus {request.visitor.name}", "matching/email/request_created.txt", request
+        )
+    )
+    return request
+
+
+def _for_host(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+    member = _require_member(member)
+    request = (
+        HospitationRequest.objects.select_for_update()
+        .select_related("solution", "host", "visitor")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or request.host_id != member.municipality_id:
+        raise RefusedError("Diese Anfrage richtet sich nicht an Ihre Kommune.")
+    return request
+
+
+def _refuse_unless_open(request: HospitationRequest) -> None:
+    if request.status == HospitationStatus.ACCEPTED:
+        raise RefusedError("Diese Anfrage ist bereits angenommen.")
+    if request.status == HospitationStatus.DECLINED:
+        raise RefusedError("Diese Anfrage wurde bereits abgelehnt.")
+    if request.status == HospitationStatus.CANCELLED:
+        raise RefusedError("Diese Anfrage wurde von der anfragenden Kommune zurückgezogen.")
+
+
+@transaction.atomic
+def hospitation_accept(request_id: int, member: MunicipalityMember | None, note: str = "") -> HospitationRequest:
+    request = _for_host(request_id, member)
+    _refuse_unless_open(request)
+    capacity = host_capacity(request.solution, request.host) or 0
+    HostQuota.objects.get_or_create(host=request.host, solution=request.solution, year=request.year)
+    taken = HostQuota.objects.filter(
+        host=request.host, solution=request.solution, year=request.year, accepted__lt=capacity
+    ).update(accepted=F("accepted") + 1)
+    if not taken:
+        raise RefusedError(f"Das Kontingent für {request.year} ({capacity} Hospitationen) ist ausgeschöpft.")
+    # conditional on the status we saw, so a parallel decision cannot be overwritten
+    changed = HospitationRequest.objects.filter(pk=request.pk, status__in=OPEN).update(
+        status=HospitationStatus.ACCEPTED, decided_by=member.user, decided_at=timezone.now(), host_note=note
+    )
+    if not changed:
+        raise RefusedError("Diese Anfrage wurde inzwischen bearbeitet.")
+    request.refresh_from_db()
+    transaction.on_commit(
+        lambda: _notify(
+            request.visitor,
+            f"Hospitation in {request.host.name} angenommen",
+            "matching/email/request_accepted.txt",
+            request,
+        )
+    )
+    return request
+
+
+@transaction.atomic
+def hospitation_decline(request_id: int, member: MunicipalityMember | None, note: str = "") -> HospitationRequest:
+    request = _for_host(request_id, member)
+    _refuse_unless_open(request)
+    HospitationRequest.objects.filter(pk=request.pk).update(
+        status=HospitationStatus.DECLINED, decided_by=member.user, decided_at=timezone.now(), host_note=note
+    )
+    request.refresh_from_db()
+    transaction.on_commit(
+        lambda: _notify(
+            request.visitor,
+            f"Hospitation in {request.host.name} abgelehnt",
+            "matching/email/request_declined.txt",
+            request,
+        )
+    )
+    return request
+
+
+@transaction.atomic
+def hospitation_propose_date(
+    request_id: int, member: MunicipalityMember | None, proposed: str, note: str = ""
+) -> HospitationRequest:
+    request = _for_host(request_id, member)
+    _refuse_unless_open(request)
+    if not proposed.strip():
+        raise RefusedError("Bitte einen Terminvorschlag angeben.")
+    HospitationRequest.objects.filter(pk=request.pk).update(
+        status=HospitationStatus.DATE_PROPOSED,
+        proposed_date=proposed.strip()[:200],
+        host_note=note,
+        decided_by=member.user,
+        decided_at=timezone.now(),
+    )
+    request.refresh_from_db()
+    transaction.on_commit(
+        lambda: _notify(
+            request.visitor,
+            f"Terminvorschlag aus {request.host.name}",
+            "matching/email/request_date_proposed.txt",
+            request,
+        )
+    )
+    return request
+
+
+def _for_visitor(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+    member = _require_member(member)
+    request = (
+        HospitationRequest.objects.select_for_update()
+        .select_related("solution", "host", "visitor")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or request.visitor_id != member.municipality_id:
+        raise RefusedError("Diese Anfrage stammt nicht aus Ihrer Kommune.")
+    return request
+
+
+@transaction.atomic
+def hospitation_cancel(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+    request = _for_visitor(request_id, member)
+    _refuse_unless_open(request)
+    HospitationRequest.objects.filter(pk=request.pk).update(status=HospitationStatus.CANCELLED)
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def hospitation_agree_date(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+    """The visitor takes the host's proposed date; the request goes back to the host to accept."""
+    request = _for_visitor(request_id, member)
+    if request.status != HospitationStatus.DATE_PROPOSED:
+        raise RefusedError("Es liegt kein Terminvorschlag vor.")
+    HospitationRequest.objects.filter(pk=request.pk, status=HospitationStatus.DATE_PROPOSED).update(
+        status=HospitationStatus.REQUESTED, period=request.proposed_date
+    )
+    request.refresh_from_db()
+    transaction.on_commit(
+        lambda: _notify(
+            request.host, f"Termin bestätigt: {request.visitor.name}", "matching/email/request_created.txt", request
+        )
+    )
+    return request
+
+
+def requests_today(user_id: int) -> int:
+    since = timezone.now() - dt.timedelta(days=1)
+    return HospitationRequest.objects.filter(requested_by_id=user_id, created_at__gte=since).count()
+
+
+@transaction.atomic
+def hospitation_feedback(
+    request_id: int, member: MunicipalityMember | None, *, helped: bool, adopted: str, feedback: str = ""
+) -> HospitationRequest:
+    request = _for_visitor(request_id, member)
+    if request.status != HospitationStatus.ACCEPTED:
+        raise RefusedError("Rückmeldung ist erst nach einer angenommenen Hospitation möglich.")
+    if request.feedback_at is not None:
+        raise RefusedError("Zu dieser Hospitation liegt schon eine Rückmeldung vor.")
+    if adopted not in Adoption.values:
+        raise RefusedError("Bitte angeben, ob Sie die Lösung übernommen haben.")
+    HospitationRequest.objects.filter(pk=request.pk).update(
+        helped=helped, adopted=adopted, feedback=feedback, feedback_at=timezone.now()
+    )
+    request.refresh_from_db()
+    if adopted == Adoption.YES:
+        solution_add_adopter(request.solution, request.visitor, timezone.localdate())
+    transaction.on_commit(
+        lambda: _notify(
+            request.host,
+            f"Rückmeldung zur Hospitation aus {request.visitor.name}",
+            "matching/email/feedback.txt",
+            request,
+        )
+    )
+    return request
+
+
+def solution_add_adopter(solution: SolutionPage, municipality: Municipality, today: dt.date) -> None:
+    """Adds the municipality to the case's adopters. Adopters are page content, so this goes through a
+    revision; if editors have an unpublished draft, the adopter is added to the draft for them to publish."""
+    page = SolutionPage.objects.get(pk=solution.pk)
+    if page.lead_municipality_id == municipality.pk or page.adopters.filter(municipality=municipality).exists():
+        return
+    draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+    draft.adopters.add(SolutionAdopter(municipality=municipality, since_year=today.year, status="in_operation"))
+    revision = draft.save_revision(log_action=True)
+    if not page.has_unpublished_changes:
+        revision.publish()

@@ -1,0 +1,200 @@
+"""„Kommunen wie wir“: the most similar municipalities to one municipality, with German reasons.
+
+The register is loaded once per process into ``scoring.Features`` (≈ 10,000 rows, a few MB) and
+rebuilt when a cheap version query says the register or the published cases changed. A single
+query scores one row against its size class ±1 on the fly; no precomputed table is needed for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, IntegerField, Max, Subquery, Sum, Value
+from django.urls import reverse
+
+from matching import scoring
+from municipalities.models import Municipality
+from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
+from municipalities.states import State
+from solutions.models import SolutionAdopter, SolutionPage, TaggedSolution
+
+DEFAULT_LIMIT = 10
+STATE_NAMES: dict[str, str] = {state.value: str(state.label) for state in State}
+_SIZE_CLASS_INDEX = {size_class.value: k for k, size_class in enumerate(SIZE_CLASS_ORDER)}
+
+
+@dataclass(frozen=True)
+class Peer:
+    ags: str
+    name: str
+    slug: str
+    state: str  # name of the Land, e.g. "Sachsen-Anhalt"
+    population: int
+    size_class: str  # SizeClass value, e.g. "kleinstadt"
+    similarity: float  # 0 … 1, rounded to 4 decimals
+    reasons: list[str]
+
+    @property
+    def size_class_label(self) -> str:
+        return str(SizeClass(self.size_class).label)
+
+    @property
+    def url(self) -> str:
+        return reverse("municipalities:detail", kwargs={"ags": self.ags, "slug": self.slug})
+
+
+@dataclass(frozen=True)
+class _Register:
+    version: tuple
+    features: scoring.Features
+    slugs: list[str]
+    topic_names: dict[str, str]
+
+
+_lock = threading.Lock()
+_cache: _Register | None = None
+
+
+def _live_cases():
+    return SolutionPage.objects.live()
+
+
+def _version() -> tuple:
+    """One query over both tables. Municipality imports use bulk_update, which leaves updated_at
+    alone, so the population sum is part of the key too; cases change only by (un)publishing."""
+    cases = _live_cases().order_by().annotate(one=Value(1, IntegerField())).values("one")
+    row = Municipality.objects.aggregate(
+        count=Count("pk"),
+        updated=Max("updated_at"),
+        population=Sum("population"),
+        cases=Max(Subquery(cases.annotate(n=Count("pk")).values("n")[:1])),
+        case_ids=Max(Subquery(cases.annotate(n=Sum("pk")).values("n")[:1])),
+        published=Max(Subquery(cases.annotate(n=Max("last_published_at")).values("n")[:1])),
+    )
+    return tuple(row[key] for key in ("count", "updated", "population", "cases", "case_ids", "published"))
+
+
+def _topics_by_municipality() -> tuple[dict[int, set[str]], dict[str, str]]:
+    """Topic slugs of the live, public cases each municipality leads or has adopted."""
+    pages = _live_cases().public()
+    page_topics: dict[int, set[str]] = defaultdict(set)
+    topic_names: dict[str, str] = {}
+    for page_id, slug, name in TaggedSolution.objects.filter(content_object__in=pages).values_list(
+        "content_object_id", "tag__slug", "tag__name"
+    ):
+        page_topics[page_id].add(slug)
+        topic_names[slug] = name
+    by_municipality: dict[int, set[str]] = defaultdict(set)
+    for page_id, municipality_id in pages.filter(lead_municipality__isnull=False).values_list(
+        "pk", "lead_municipality_id"
+    ):
+        by_municipality[municipality_id] |= page_topics[page_id]
+    for page_id, municipality_id in SolutionAdopter.objects.filter(page__in=pages).values_list(
+        "page_id", "municipality_id"
+    ):
+        by_municipality[municipality_id] |= page_topics[page_id]
+    return by_municipality, topic_names
+
+
+def _build(version: tuple) -> _Register:
+    rows = list(
+        Municipality.objects.order_by("ags").values_list(
+            "pk",
+            "ags",
+            "name",
+            "slug",
+            "state",
+            "district_code",
+            "district_name",
+            "population",
+            "area_km2",
+            "size_class",
+            "urbanisation",
+            "ortsteile_count",
+        )
+    )
+    by_municipality, topic_names = _topics_by_municipality()
+    topic_slugs = sorted(topic_names)
+    column = {slug: k for k, slug in enumerate(topic_slugs)}
+    topics = np.zeros((len(rows), len(topic_slugs)), dtype=bool)
+    for k, row in enumerate(rows):
+        for slug in by_municipality.get(row[0], ()):
+            topics[k, column[slug]] = True
+    features = scoring.build_features(
+        ags=[r[1] for r in rows],
+        names=[r[2] for r in rows],
+        states=[r[4] for r in rows],
+        district_codes=[r[5] for r in rows],
+        district_names=[r[6] for r in rows],
+        population=[r[7] for r in rows],
+        area=[None if r[8] is None else float(r[8]) for r in rows],
+        size_class=[_SIZE_CLASS_INDEX[r[9]] for r in rows],
+        urbanisation=[int(r[10]) if r[10] else 0 for r in rows],
+        ortsteile=[r[11] for r in rows],
+        topics=topics,
+        topic_slugs=topic_slugs,
+    )
+    slug_by_ags = {r[1]: r[3] for r in rows}
+    return _Register(version, features, [slug_by_ags[a] for a in features.ags], topic_names)
+
+
+def _register() -> _Register:
+    global _cache
+    version = _version()
+    cached = _cache
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:  # one thread rebuilds, the others wait and reuse it
+        if _cache is None or _cache.version != version:
+            _cache = _build(version)
+        return _cache
+
+
+def load_features() -> scoring.Features:
+    """The register as scoring features, cached per process and rebuilt when it changed."""
+    return _register().features
+
+
+def clear_cache() -> None:
+    global _cache
+    with _lock:
+        _cache = None
+
+
+def peers_for(municipality: Municipality, limit: int = DEFAULT_LIMIT) -> list[Peer]:
+    """The ``limit`` most similar municipalities of the same size class ±1, best first (ties by AGS)."""
+    register = _register()
+    features = register.features
+    i = features.index.get(municipality.ags)
+    if i is None or limit <= 0:
+        return []
+    candidates = scoring.candidates_for(features, i)
+    scores = scoring.similarity_row(features, i, candidates)
+    peers = []
+    for position in scoring.top_k(scores, candidates, limit):
+        j = int(candidates[position])
+        _, contributions = scoring.similarity_pair(features, i, j)
+        peers.append(
+            Peer(
+                ags=features.ags[j],
+                name=features.names[j],
+                slug=register.slugs[j],
+                state=STATE_NAMES.get(features.states[j], features.states[j]),
+                population=int(features.population[j]),
+                size_class=SIZE_CLASS_ORDER[int(features.size_class[j])].value,
+                similarity=round(float(scores[position]), 4),
+                reasons=scoring.reasons(features, i, j, contributions, register.topic_names, STATE_NAMES),
+            )
+        )
+    return peers
+
+
+def precompute_top_k(features: scoring.Features, k: int = 20) -> dict[str, list[tuple[str, float]]]:
+    """All municipalities' k best peers (size class ±1) as {ags: [(peer ags, similarity), …]}."""
+    return {
+        features.ags[i]: [(features.ags[int(j)], round(float(s), 4)) for j, s in zip(*best, strict=True)]
+        for i, best in enumerate(scoring.top_k_all(features, k))
+    }

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from matching import views
+
+app_name = "matching"
+
+urlpatterns = [
+    path("hospitation/anfragen/", views.hospitation_new, name="hospitation-new"),
+    path("meine-anfragen/", views.my_requests, name="requests"),
+    path("meine-anfragen/<int:pk>/", views.request_detail, name="request"),
+    path("meine-anfragen/<int:pk>/<slug:action>/", views.request_action, name="request-action"),
+]

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from matching import hospitation as flow
+from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm
+from matching.models import HospitationRequest, HospitationStatus
+from municipalities.models import Municipality
+from solutions.models import SolutionPage
+
+MAX_REQUESTS_PER_DAY = 10
+
+
+def _member(request: HttpRequest):
+    return getattr(request.user, "membership", None)
+
+
+def hospitation_new(request: HttpRequest) -> HttpResponse:
+    solution = SolutionPage.objects.live().filter(slug=request.GET.get("fall", "")[:255]).first()
+    if solution is None:
+        raise Http404
+    hosts = [m for m in _hosts_of(solution) if flow.capacity_left(solution, m) > 0]
+    host = next((m for m in hosts if m.ags == request.GET.get("gastgeber", "")[:8]), hosts[0] if hosts else None)
+    context = {"solution": solution, "hosts": hosts, "host": host}
+    if not request.user.is_authenticated:
+        return render(request, "matching/hospitation_login.html", context)
+    member = _member(request)
+    form = HospitationRequestForm(request.POST or None)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        if flow.requests_today(request.user.pk) >= MAX_REQUESTS_PER_DAY:
+            messages.error(
+                request,
+                _("Sie haben heute schon %(n)s Anfragen gestellt; bitte morgen wieder.") % {"n": MAX_REQUESTS_PER_DAY},
+            )
+            return render(request, "matching/hospitation_form.html", context, status=429)
+        chosen = Municipality.objects.filter(ags=request.POST.get("host", "")[:8]).first()
+        try:
+            created = flow.hospitation_request(
+                member=member, solution=solution, host=chosen or host, **form.cleaned_data
+            )
+        except flow.RefusedError as exc:
+            messages.error(request, str(exc))
+            return render(request, "matching/hospitation_form.html", context, status=400)
+        messages.success(request, _("Ihre Anfrage ist bei %(host)s angekommen.") % {"host": created.host.name})
+        return redirect("matching:request", pk=created.pk)
+    return render(request, "matching/hospitation_form.html", context)
+
+
+def _hosts_of(solution: SolutionPage) -> list[Municipality]:
+    hosts = []
+    if solution.lead_hosts_visits and solution.lead_municipality_id:
+        hosts.append(solution.lead_municipality)
+    hosts += [a.municipality for a in solution.adopters.select_related("municipality") if a.hosts_visits]
+    return hosts
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        return render(request, "matching/my_requests.html", {"member": None})
+    related = HospitationRequest.objects.select_related("solution", "host", "visitor")
+    return render(
+        request,
+        "matching/my_requests.html",
+        {
+            "member": member,
+            "sent": related.filter(visitor=member.municipality),
+            "received": related.filter(host=member.municipality),
+        },
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    municipality_id = member.municipality_id if member else None
+    item = (
+        HospitationRequest.objects.select_related("solution", "host", "visitor", "requested_by", "decided_by")
+        .filter(Q(visitor_id=municipality_id) | Q(host_id=municipality_id), pk=pk)
+        .first()
+    )
+    if item is None:  # another municipality's request looks exactly like a missing one
+        raise Http404
+    is_host = item.host_id == municipality_id
+    return render(
+        request,
+        "matching/request_detail.html",
+        {
+            "item": item,
+            "is_host": is_host,
+            "is_open": item.status in flow.OPEN,
+            "contact_visible": item.status == HospitationStatus.ACCEPTED,
+            "decision_form": DecisionForm(),
+            "feedback_form": FeedbackForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    member = _member(request)
+    form = DecisionForm(request.POST) if action in ("annehmen", "ablehnen", "termin") else None
+    note = form.cleaned_data["note"] if form is not None and form.is_valid() else ""
+    try:
+        if action == "annehmen":
+            flow.hospitation_accept(pk, member, note)
+            messages.success(request, _("Angenommen. Beide Seiten sehen jetzt die Kontaktdaten."))
+        elif action == "ablehnen":
+            flow.hospitation_decline(pk, member, note)
+            messages.success(request, _("Abgelehnt. Die anfragende Kommune wurde informiert."))
+        elif action == "termin":
+            proposed = form.cleaned_data.get("proposed_date", "") if form is not None and form.is_valid() else ""
+            flow.hospitation_propose_date(pk, member, proposed, note)
+            messages.success(request, _("Ihr Terminvorschlag wurde übermittelt."))
+        elif action == "termin-annehmen":
+            flow.hospitation_agree_date(pk, member)
+            messages.success(request, _("Termin bestätigt; die Gastgeber entscheiden jetzt."))
+        elif action == "zurueckziehen":
+            flow.hospitation_cancel(pk, member)
+            messages.success(request, _("Anfrage zurückgezogen."))
+        elif action == "rueckmeldung":
+            feedback = FeedbackForm(request.POST)
+            if not feedback.is_valid():
+                raise flow.RefusedError(_("Bitte beide Fragen beantworten."))
+            flow.hospitation_feedback(pk, member, **feedback.cleaned_data)
+            messages.success(request, _("Danke für Ihre Rückmeldung!"))
+        else:
+            raise Http404
+    except flow.RefusedError as exc:
+        messages.error(request, str(exc))
+        response = request_detail(request, pk)  # 404 if the request is not theirs at all
+        response.status_code = 409
+        return response
+    return redirect("matching:request", pk=pk)
