@@ -290,8 +290,9 @@ def solution_add_adopter(solution: SolutionPage, municipality: Municipality, tod
     page = SolutionPage.objects.get(pk=solution.pk)
     if page.lead_municipality_id == municipality.pk or page.adopters.filter(municipality=municipality).exists():
         return
-    draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+    editors_draft = page.has_unpublished_changes
+    draft = page.get_latest_revision_as_object() if editors_draft else page
     draft.adopters.add(SolutionAdopter(municipality=municipality, since_year=today.year, status="in_operation"))
     revision = draft.save_revision(log_action=True)
-    if not page.has_unpublished_changes:
+    if not editors_draft:
         revision.publish()

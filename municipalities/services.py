@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from modelsearch.backends import get_search_backends
 
 from municipalities.importers.base import RegisterSource
@@ -49,6 +50,7 @@ def municipalities_import(
     never written. Rows equal to what is stored count as unchanged and are not touched.
     ``on_row`` receives the file line of each row, for a progress bar."""
     summary = RegisterImportSummary()
+    now = timezone.now()
     existing = {m.ags: m for m in Municipality.objects.all()}
     seen: dict[str, int] = {}
     to_create: list[Municipality] = []
@@ -89,7 +91,8 @@ def municipalities_import(
             continue
         for name in changed:
             setattr(current, name, values[name])
-        update_fields.update(changed)
+        current.updated_at = now  # bulk_update skips auto_now; caches key on it
+        update_fields.update([*changed, "updated_at"])
         to_update.append(current)
 
     summary.skipped_unincorporated = source.skipped_unincorporated
