@@ -4,6 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from config.api_errors import install_error_handlers
+from matching.api import router as matching_router
 from municipalities.api import router as municipalities_router
 from search.api import router as search_router
 from solutions.api import router as solutions_router
@@ -18,6 +19,7 @@ install_error_handlers(api)
 api.add_router("/municipalities/", municipalities_router)
 api.add_router("/", search_router)
 api.add_router("/", solutions_router)
+api.add_router("/", matching_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -198,3 +198,14 @@ def precompute_top_k(features: scoring.Features, k: int = 20) -> dict[str, list[
         features.ags[i]: [(features.ags[int(j)], round(float(s), 4)) for j, s in zip(*best, strict=True)]
         for i, best in enumerate(scoring.top_k_all(features, k))
     }
+
+
+def pair_similarity(asking_ags: str, other_ags: str) -> tuple[float, list[str]]:
+    """Similarity of two municipalities with the reasons that carry it (0 and none if unknown)."""
+    register = _register()
+    features = register.features
+    i, j = features.index.get(asking_ags), features.index.get(other_ags)
+    if i is None or j is None or i == j:
+        return 0.0, []
+    score, contributions = scoring.similarity_pair(features, i, j)
+    return score, scoring.reasons(features, i, j, contributions, register.topic_names, STATE_NAMES)
