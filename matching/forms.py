@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import Adoption
+from matching.models import Adoption, TandemRole
+from municipalities.size_classes import SizeClass
+from solutions.models import Topic
 
 
 class HospitationRequestForm(forms.Form):
@@ -39,4 +41,38 @@ class FeedbackForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class TandemApplicationForm(forms.Form):
+    role = forms.ChoiceField(label=_("Ich bewerbe mich als"), choices=TandemRole.choices, widget=forms.RadioSelect)
+    in_office_since = forms.DateField(
+        label=_("Im Amt seit (TT.MM.JJJJ)"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"inputmode": "numeric"}),
+    )
+    capacity = forms.IntegerField(
+        label=_("Nur Mentor:innen: wie viele Mentees? (1–3)"), min_value=1, max_value=3, initial=1, required=False
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Themen, die mich beschäftigen"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    max_distance_km = forms.IntegerField(
+        label=_("Partnerkommune höchstens … km entfernt (leer: egal)"), min_value=10, max_value=1000, required=False
+    )
+    same_state_only = forms.BooleanField(label=_("nur im eigenen Bundesland"), required=False)
+    partner_size_classes = forms.MultipleChoiceField(
+        label=_("Größe der Partnerkommune (leer: egal)"),
+        choices=SizeClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Was ich mir wünsche (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching import hospitation as flow
-from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm
-from matching.models import HospitationRequest, HospitationStatus
+from matching import tandems
+from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm, TandemApplicationForm
+from matching.models import HospitationRequest, HospitationStatus, TandemApplication
 from municipalities.models import Municipality
 from solutions.models import SolutionPage
 
@@ -74,8 +75,41 @@ def my_requests(request: HttpRequest) -> HttpResponse:
             "member": member,
             "sent": related.filter(visitor=member.municipality),
             "received": related.filter(host=member.municipality),
+            "tandems": tandems.tandems_of(request.user),
+            "applications": TandemApplication.objects.filter(user=request.user).select_related("round"),
+            "open_round": tandems.tandem_round_open_now(),
         },
     )
+
+
+@login_required
+def tandem_apply(request: HttpRequest) -> HttpResponse:
+    round = tandems.tandem_round_open_now()
+    form = TandemApplicationForm(request.POST or None)
+    context = {"round": round, "form": form}
+    if round is None:
+        return render(request, "matching/tandem_form.html", context)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            tandems.tandem_apply(
+                member=_member(request),
+                round=round,
+                role=data["role"],
+                in_office_since=data["in_office_since"],
+                topics=list(data["topics"]),
+                capacity=data["capacity"] or 1,
+                max_distance_km=data["max_distance_km"],
+                same_state_only=data["same_state_only"],
+                partner_size_classes=data["partner_size_classes"],
+                note=data["note"],
+            )
+        except flow.RefusedError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "matching/tandem_form.html", context, status=400)
+        messages.success(request, _("Ihre Bewerbung ist eingegangen. Nach Ende der Bewerbungsfrist melden wir uns."))
+        return redirect("matching:requests")
+    return render(request, "matching/tandem_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -1,0 +1,58 @@
+"""Editors' view of a tandem round: applications, the computed assignment, close and confirm."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from matching import tandems
+from matching.hospitation import RefusedError
+from matching.models import TandemRound
+
+
+def _editor(request) -> None:
+    if not request.user.has_perm("matching.change_tandemround"):
+        raise PermissionDenied
+
+
+def round_assignment(request, pk: int):
+    _editor(request)
+    round = get_object_or_404(TandemRound, pk=pk)
+    applications = round.applications.select_related("municipality", "user").prefetch_related("topics")
+    pairs = round.pairs.select_related("mentee__municipality", "mentor__municipality")
+    return TemplateResponse(
+        request,
+        "matching/admin/round_assignment.html",
+        {
+            "round": round,
+            "applications": applications,
+            "pairs": pairs,
+            "unmatched": [a for a in applications if a.unmatched_reason],
+            "header_title": round.title,
+        },
+    )
+
+
+@require_POST
+def round_close(request, pk: int):
+    _editor(request)
+    try:
+        tandems.tandem_round_close(pk)
+        messages.success(request, "Bewerbung geschlossen, Zuordnung berechnet. Bitte prüfen und bestätigen.")
+    except RefusedError as exc:
+        messages.error(request, str(exc))
+    return redirect("matching_admin:round", pk=pk)
+
+
+@require_POST
+def round_confirm(request, pk: int):
+    _editor(request)
+    try:
+        tandems.tandem_round_confirm(pk)
+        messages.success(request, "Zuordnung bestätigt; alle Bewerber:innen werden benachrichtigt.")
+    except RefusedError as exc:
+        messages.error(request, str(exc))
+    return redirect("matching_admin:round", pk=pk)
