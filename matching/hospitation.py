@@ -114,7 +114,8 @@ def hospitation_request(
     return request
 
 
-def _for_host(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+def _locked_request(request_id: int, member: MunicipalityMember | None, side: str) -> HospitationRequest:
+    """The request, row-locked, if the member's municipality is its ``side`` ("host" or "visitor")."""
     member = _require_member(member)
     request = (
         HospitationRequest.objects.select_for_update()
@@ -122,9 +123,21 @@ def _for_host(request_id: int, member: MunicipalityMember | None) -> Hospitation
         .filter(pk=request_id)
         .first()
     )
-    if request is None or request.host_id != member.municipality_id:
-        raise RefusedError("Diese Anfrage richtet sich nicht an Ihre Kommune.")
+    if request is None or getattr(request, f"{side}_id") != member.municipality_id:
+        raise RefusedError(
+            "Diese Anfrage richtet sich nicht an Ihre Kommune."
+            if side == "host"
+            else "Diese Anfrage stammt nicht aus Ihrer Kommune."
+        )
     return request
+
+
+def _for_host(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+    return _locked_request(request_id, member, "host")
+
+
+def _for_visitor(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
+    return _locked_request(request_id, member, "visitor")
 
 
 def _refuse_unless_open(request: HospitationRequest) -> None:
@@ -208,19 +221,6 @@ def hospitation_propose_date(
             request,
         )
     )
-    return request
-
-
-def _for_visitor(request_id: int, member: MunicipalityMember | None) -> HospitationRequest:
-    member = _require_member(member)
-    request = (
-        HospitationRequest.objects.select_for_update()
-        .select_related("solution", "host", "visitor")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None or request.visitor_id != member.municipality_id:
-        raise RefusedError("Diese Anfrage stammt nicht aus Ihrer Kommune.")
     return request
 
 
