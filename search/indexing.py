@@ -105,21 +105,24 @@ def _schedule_processing() -> None:
 def process_outbox(limit: int | None = None) -> tuple[int, int]:
     """Works off pending tasks in order; returns (done, failed). Later tasks for the same page
     make earlier ones redundant, so each page is processed once per run."""
-    tasks = list(IndexTask.objects.order_by("pk")[:limit] if limit else IndexTask.objects.order_by("pk"))
-    latest: dict[int, IndexTask] = {}
-    for task in tasks:
-        latest[task.page_id] = task
+    queryset = IndexTask.objects.order_by("pk").values_list("pk", "page_id", "action", "attempts")
+    tasks = list(queryset[:limit] if limit else queryset)
+    by_page: dict[int, list[int]] = {}
+    latest: dict[int, tuple[str, int]] = {}
+    for pk, page_id, action, attempts in tasks:
+        by_page.setdefault(page_id, []).append(pk)
+        latest[page_id] = (action, attempts)
     done = failed = 0
-    for page_id, task in latest.items():
-        covered = [t.pk for t in tasks if t.page_id == page_id and t.pk <= task.pk]
+    for page_id, (action, attempts) in latest.items():
+        covered = by_page[page_id]
         try:
-            if task.action == IndexTask.Action.DELETE:
+            if action == IndexTask.Action.DELETE:
                 index_delete(page_id)
             else:
                 index_update(page_id)
         except Exception as exc:
             failed += 1
-            IndexTask.objects.filter(pk__in=covered).update(attempts=task.attempts + 1, last_error=str(exc)[:2000])
+            IndexTask.objects.filter(pk__in=covered).update(attempts=attempts + 1, last_error=str(exc)[:2000])
             logger.warning("Suchindex: Seite %s nicht aktualisiert (%s); wird wiederholt", page_id, exc)
             continue
         IndexTask.objects.filter(pk__in=covered).delete()
