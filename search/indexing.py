@@ -20,7 +20,6 @@ from search.embeddings import content_hash, from_bytes, get_embedder, to_bytes
 from search.models import EmbeddingCache, IndexTask, SearchEntry
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS_PER_RUN = 1
 
 
 def embedding_for(document: CaseDocument) -> tuple[str, np.ndarray]:
