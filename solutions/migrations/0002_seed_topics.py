@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Copied (not imported) so the migration stays valid if solutions/topics.py changes later.
+# The 20 topics of PRODUCT.md, seeded once; editors add more in the admin (snippet "Themen").
 TOPICS = (
     ("digitale-verwaltung", "Digitale Verwaltung"),
     ("energie-klimaschutz", "Energie & Klimaschutz"),

@@ -188,3 +188,14 @@ def test_editors_can_open_cases_choosers_and_snippets_in_the_admin(client, tmp_p
         "/admin/snippets/municipalities/municipalitymember/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_twenty_topics_are_seeded_with_exact_slugs_and_names(db):
+    from solutions.models import Topic
+
+    topics = dict(Topic.objects.values_list("slug", "name"))
+    assert len(topics) == 20
+    assert topics["digitale-verwaltung"] == "Digitale Verwaltung"
+    assert topics["energie-klimaschutz"] == "Energie & Klimaschutz"
+    assert topics["interkommunale-zusammenarbeit"] == "Interkommunale Zusammenarbeit"
+    assert topics["wasser-abwasser"] == "Wasser & Abwasser"
