@@ -108,3 +108,10 @@ def test_only_approved_members_may_submit(client, register, index):
 def test_submission_cannot_be_made_for_another_municipality(client, register, index):
     submit(client, member(register["groeningen"]), lead_municipality=register["calw"].pk)
     assert SolutionPage.objects.get().lead_municipality == register["groeningen"]
+
+
+def test_forbidden_page_is_german_and_says_why(client, register, index):
+    client.force_login(member(register["calw"], "neu", approved=False))
+    response = client.get("/einreichen/")
+    assert response.status_code == 403
+    assert "Nur bestätigte Mitglieder" in response.content.decode()
