@@ -36,23 +36,28 @@ def round_assignment(request, pk: int):
     )
 
 
-@require_POST
-def round_close(request, pk: int):
+def _run(request, pk: int, action, success: str):
     _editor(request)
     try:
-        tandems.tandem_round_close(pk)
-        messages.success(request, "Bewerbung geschlossen, Zuordnung berechnet. Bitte prüfen und bestätigen.")
+        action(pk)
+        messages.success(request, success)
     except RefusedError as exc:
         messages.error(request, str(exc))
     return redirect("matching_admin:round", pk=pk)
+
+
+@require_POST
+def round_close(request, pk: int):
+    return _run(
+        request,
+        pk,
+        tandems.tandem_round_close,
+        "Bewerbung geschlossen, Zuordnung berechnet. Bitte prüfen und bestätigen.",
+    )
 
 
 @require_POST
 def round_confirm(request, pk: int):
-    _editor(request)
-    try:
-        tandems.tandem_round_confirm(pk)
-        messages.success(request, "Zuordnung bestätigt; alle Bewerber:innen werden benachrichtigt.")
-    except RefusedError as exc:
-        messages.error(request, str(exc))
-    return redirect("matching_admin:round", pk=pk)
+    return _run(
+        request, pk, tandems.tandem_round_confirm, "Zuordnung bestätigt; alle Bewerber:innen werden benachrichtigt."
+    )

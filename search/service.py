@@ -15,12 +15,12 @@ from search.backends import active_external_backend
 from search.backends.database import database_corpus, lexical, semantic_scores
 from search.embeddings import get_embedder
 from search.facets import facet_counts, matches
-from search.highlight import snippet
+from search.hits import make_hit
 from search.labels import facet_labels
 from search.models import SearchEntry
 from search.near import asking_municipality, lead_profiles
 from search.query_terms import build_query_terms
-from search.types import Hit, Mode, SearchQuery, SearchResult
+from search.types import Mode, SearchQuery, SearchResult
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +72,13 @@ def database_search(query: SearchQuery) -> SearchResult:
     kept.sort(key=lambda doc: (-scores[doc], doc))
     start = (query.page - 1) * query.page_size
     page_ids = kept[start : start + query.page_size]
-    entries = SearchEntry.objects.in_bulk(page_ids)
+    entries = {e["id"]: e for e in SearchEntry.objects.filter(id__in=page_ids).values()}
     marked = terms.marked if terms else frozenset()
-    hits = [_hit(entries[doc], scores[doc], reasons.get(doc, []), marked) for doc in page_ids if doc in entries]
+    hits = [
+        make_hit(entries[doc]["page_id"], entries[doc], scores[doc], reasons.get(doc, []), entries[doc]["body"], marked)
+        for doc in page_ids
+        if doc in entries
+    ]
     return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend="database")
 
 
@@ -82,28 +86,3 @@ def _recency(last_confirmed: dt.date | None, today: dt.date) -> float:
     if last_confirmed is None:
         return 0.0
     return 1.0 / (1.0 + max(0, (today - last_confirmed).days) / 365)
-
-
-def _hit(entry: SearchEntry, score: float, reasons: list[str], terms: frozenset[str]) -> Hit:
-    from municipalities.states import State
-
-    municipality = None
-    if entry.lead_ags:
-        municipality = {
-            "ags": entry.lead_ags,
-            "name": entry.lead_name,
-            "state": State(entry.state).label if entry.state in State.values else "",
-        }
-    return Hit(
-        page_id=entry.page_id,
-        slug=entry.slug,
-        title=entry.title,
-        summary=entry.summary,
-        url=entry.url,
-        score=round(score, 6),
-        topics=entry.topics.split(),
-        size_classes=entry.size_classes.split(),
-        municipality=municipality,
-        highlight=snippet(f"{entry.summary}\n{entry.body}", terms) if terms else "",
-        reasons=reasons,
-    )

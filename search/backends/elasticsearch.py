@@ -23,11 +23,11 @@ from search import analysis, ranking
 from search.documents import CaseDocument
 from search.embeddings import DIMENSIONS
 from search.facets import facet_counts, matches
-from search.highlight import snippet
+from search.hits import make_hit
 from search.labels import facet_labels
 from search.near import asking_municipality, lead_profiles
 from search.query_terms import build_query_terms
-from search.types import Hit, Mode, SearchQuery, SearchResult
+from search.types import Mode, SearchQuery, SearchResult
 
 logger = logging.getLogger(__name__)
 
@@ -334,7 +334,7 @@ class ElasticsearchBackend:
             bodies = {int(d["_id"]): d.get("_source", {}).get("body", "") for d in response["docs"] if d.get("found")}
         marked = terms.marked if terms else frozenset()
         hits = [
-            _hit(doc, metas[doc].source, scores[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
+            make_hit(doc, metas[doc].source, scores[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
         ]
         return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=self.name)
 
@@ -344,31 +344,3 @@ class ElasticsearchBackend:
 
     def count(self) -> int:
         return int(self.client.count(index=self.alias)["count"])
-
-
-def _hit(page_id: int, source: dict, score: float, reasons: list[str], body: str, terms: frozenset[str]) -> Hit:
-    from municipalities.states import State
-
-    state = source.get("state") or ""
-    municipality = (
-        {
-            "ags": source["lead_ags"],
-            "name": source.get("lead_name", ""),
-            "state": State(state).label if state in State.values else "",
-        }
-        if source.get("lead_ags")
-        else None
-    )
-    return Hit(
-        page_id=page_id,
-        slug=source.get("slug", ""),
-        title=source.get("title", ""),
-        summary=source.get("summary", ""),
-        url=source.get("url", ""),
-        score=round(score, 6),
-        topics=list(source.get("topics") or []),
-        size_classes=list(source.get("size_classes") or []),
-        municipality=municipality,
-        highlight=snippet(f"{source.get('summary', '')}\n{body}", terms) if terms else "",
-        reasons=reasons,
-    )
