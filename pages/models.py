@@ -2,26 +2,77 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class HomePage(Page):
-    """The start page. The search box comes first; the rest is filled in as the site grows."""
+    """The start page: the search box first, then topics, cases from similar towns for a logged-in
+    municipality, recent and recently confirmed cases, and a few figures counted from the data."""
 
     intro = models.CharField(_("Einleitung"), max_length=300, blank=True)
     body = RichTextField(_("Text"), blank=True, features=RICH_TEXT_FEATURES)
+    featured_heading = models.CharField(
+        _("Überschrift der Empfehlungen"), max_length=100, default="Von der Redaktion empfohlen"
+    )
+    show_numbers = models.BooleanField(
+        _("Zahlen zeigen"),
+        default=True,
+        help_text=_("Praxisbeispiele, beteiligte Kommunen, Hospitationen und Tandems, aus den Daten gezählt."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("featured_heading"), InlinePanel("featured_cases", label=_("Praxisbeispiel"), max_num=6)],
+            heading=_("Empfehlungen der Redaktion"),
+        ),
+        FieldPanel("show_numbers"),
+        FieldPanel("body"),
+    ]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
         verbose_name = _("Startseite")
+
+    def get_context(self, request, *args, **kwargs):
+        from pages import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = selectors.featured_cases(self)
+        context["topics"] = selectors.home_topics()
+        context["recent"] = selectors.recently_published()
+        context["confirmed"] = selectors.recently_confirmed(exclude=context["recent"])
+        if self.show_numbers:
+            context["numbers"] = selectors.site_numbers()
+        member = getattr(request.user, "membership", None)
+        if member is not None and member.approved:
+            context["member"] = member
+            context["similar_cases"] = selectors.cases_from_similar_towns(member.municipality)
+            context["open_requests"] = selectors.open_requests(member.municipality)[:5]
+        return context
+
+
+class HomeFeaturedCase(Orderable):
+    """A case the editors put on the home page."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_cases")
+    case = models.ForeignKey(
+        "solutions.SolutionPage", verbose_name=_("Praxisbeispiel"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("case")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Empfohlenes Praxisbeispiel")
+        verbose_name_plural = _("Empfohlene Praxisbeispiele")
 
 
 class ContentPage(Page):

@@ -1,0 +1,92 @@
+"""What the home page shows. Every figure is counted from the data, never typed in by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from matching.hospitation import OPEN
+from matching.models import HospitationRequest, HospitationStatus, TandemPair, TandemRoundStatus
+from matching.peers import peers_for
+from municipalities.models import Municipality
+from solutions.models import SolutionAdopter, SolutionPage, Topic
+from solutions.selectors import solution_list, solutions_filter_size_classes, topics_with_counts
+
+
+def _cards() -> QuerySet[SolutionPage]:
+    # The cards show title, teaser and lead town only, so the topic prefetch of the list is dropped.
+    return solution_list().prefetch_related(None)
+
+
+# How many similar towns are considered for "Lösungen aus Kommunen wie Ihrer".
+PEER_POOL = 50
+
+
+@dataclass(frozen=True)
+class SiteNumbers:
+    cases: int
+    municipalities_with_cases: int
+    visits_arranged: int
+    tandems_formed: int
+
+
+def home_topics() -> QuerySet[Topic]:
+    """Topics that have at least one live case, most cases first."""
+    return topics_with_counts().filter(solution_count__gt=0).order_by("-solution_count", "name")
+
+
+def recently_published(limit: int = 4) -> list[SolutionPage]:
+    return list(_cards()[:limit])
+
+
+def recently_confirmed(exclude: list[SolutionPage], limit: int = 4) -> list[SolutionPage]:
+    """Cases whose towns confirmed most recently that they still run; ``exclude`` keeps the cases
+    already shown as new from appearing twice."""
+    cases = _cards().filter(last_confirmed__isnull=False).exclude(pk__in=[case.pk for case in exclude])
+    return list(cases.order_by("-last_confirmed", "title")[:limit])
+
+
+def site_numbers() -> SiteNumbers:
+    live = SolutionPage.objects.live().public()
+    leads = set(live.exclude(lead_municipality=None).values_list("lead_municipality_id", flat=True))
+    adopters = set(SolutionAdopter.objects.filter(page__in=live).values_list("municipality_id", flat=True))
+    return SiteNumbers(
+        cases=live.count(),
+        municipalities_with_cases=len(leads | adopters),
+        visits_arranged=HospitationRequest.objects.filter(status=HospitationStatus.ACCEPTED).count(),
+        tandems_formed=TandemPair.objects.filter(round__status=TandemRoundStatus.CONFIRMED).count(),
+    )
+
+
+def cases_from_similar_towns(municipality: Municipality, limit: int = 4) -> list[SolutionPage]:
+    """Live cases led by the towns most similar to ``municipality`` (best peer first); topped up with
+    cases from towns of the same size class when the peers have too few. The town's own cases are left out."""
+    rank = {peer.ags: i for i, peer in enumerate(peers_for(municipality, PEER_POOL))}
+    others = _cards().exclude(lead_municipality=municipality)
+    from_peers = sorted(
+        others.filter(lead_municipality__ags__in=rank),
+        key=lambda case: (rank[case.lead_municipality.ags], -case.first_published_at.timestamp()),
+    )[:limit]
+    if len(from_peers) < limit:
+        same_size = solutions_filter_size_classes(others, [municipality.size_class]).exclude(
+            pk__in=[case.pk for case in from_peers]
+        )
+        from_peers += list(same_size[: limit - len(from_peers)])
+    return from_peers
+
+
+def open_requests(municipality: Municipality) -> QuerySet[HospitationRequest]:
+    """Visits this town asked for or was asked for that still wait for an answer."""
+    return (
+        HospitationRequest.objects.filter(Q(visitor=municipality) | Q(host=municipality), status__in=OPEN)
+        .select_related("solution", "visitor", "host")
+        .order_by("-created_at")
+    )
+
+
+def featured_cases(home) -> list[SolutionPage]:
+    """The editors' picks that are still live, in their order."""
+    ids = [featured.case_id for featured in home.featured_cases.all()]
+    cases = {case.pk: case for case in _cards().filter(pk__in=ids)} if ids else {}
+    return [cases[pk] for pk in ids if pk in cases]
