@@ -11,10 +11,14 @@ Requests go through Django's real WSGI handler, so connection housekeeping at re
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -120,3 +124,92 @@ def outage(transactional_db) -> Iterator[Outage]:
         yield failure
     finally:
         failure.end()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ChildDatabase:
+    """The test database as seen by a separate ``manage.py`` process (a worker, an import that is killed).
+
+    PostgreSQL: the child connects to the test database itself (the test runs with transaction=True,
+    so the child sees committed data). SQLite: the in-memory test database is copied to a file with
+    SQLite's backup API when ``share()`` is called, and the child and the assertions use that file.
+    """
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.vendor = connection.vendor
+        self.file = tmp_path / "child.sqlite3"
+        settings = connection.settings_dict
+        if self.vendor == "postgresql":
+            auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+            self.url = f"postgres://{auth}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+        else:
+            self.url = f"sqlite:///{self.file}"
+
+    def share(self) -> None:
+        """Call after the test data is in place."""
+        if self.vendor == "sqlite":
+            target = sqlite3.connect(self.file)
+            try:
+                connection.ensure_connection()
+                connection.connection.backup(target)
+            finally:
+                target.close()
+
+    def scalar(self, sql: str) -> object:
+        if self.vendor == "sqlite":
+            reader = sqlite3.connect(self.file)  # opening it rolls back what a killed writer left behind
+            try:
+                return reader.execute(sql).fetchone()[0]
+            finally:
+                reader.close()
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+
+    def writing(self) -> bool:
+        """True while some other process holds an open write transaction on the database."""
+        if self.vendor == "sqlite":
+            return Path(f"{self.file}-journal").exists()
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            )
+        )
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.ops.child_settings",
+            "DATABASE_URL": self.url,
+            "ELASTICSEARCH_URL": "",
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+
+    def manage(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 – our own interpreter and manage.py
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(**extra_env),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    def start(self, *args: str, **extra_env: str) -> subprocess.Popen:
+        return subprocess.Popen(  # noqa: S603 – our own interpreter and manage.py
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(**extra_env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+
+@pytest.fixture
+def child_database(transactional_db, tmp_path) -> ChildDatabase:
+    return ChildDatabase(tmp_path)
