@@ -1,0 +1,83 @@
+"""Server time of the public pages with 50,000 cases: case page, municipality profile, search page,
+topic page and home page, rendered through Django's full request stack (middleware, templates,
+database) with production settings (DEBUG off), measured in-process so network and client do not count.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/baukasten_bench .venv/bin/python bench/pages.py
+
+Builds the data set first if needed (bench/dataset.py). Targets: p95 ≤ 100 ms for case and profile
+pages, ≤ 150 ms for the search page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dataset import ROOT, ensure_dataset, pct, setup_django
+
+TARGETS = {"Praxisbeispiel": 100, "Kommunenprofil": 100, "Suche": 150}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--samples", type=int, default=200, help="pages per kind")
+    args = parser.parse_args()
+    setup_django()
+    ensure_dataset(args.cases)
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from municipalities.models import Municipality
+    from solutions.models import SolutionPage, Topic
+
+    rng = random.Random(5)
+    ids = list(SolutionPage.objects.live().values_list("id", flat=True))
+    cases = [p.url for p in SolutionPage.objects.filter(id__in=rng.sample(ids, args.samples))]
+    towns = list(Municipality.objects.filter(led_solutions__live=True).distinct().values_list("ags", "slug")[:5000])
+    profiles = [f"/kommunen/{ags}-{slug}/" for ags, slug in rng.sample(towns, min(args.samples, len(towns)))]
+    queries = [json.loads(line) for line in (ROOT / "bench" / "relevance" / "queries.jsonl").read_text().splitlines()]
+    searches = []
+    for q in queries:
+        params = [("q", q["text"]), *((k, v) for k, values in q["filters"].items() for v in values)]
+        searches.append("/suche/?" + urlencode(params))
+    topics = [t.get_absolute_url() for t in Topic.objects.all()]
+    kinds = {
+        "Praxisbeispiel": cases,
+        "Kommunenprofil": profiles,
+        "Suche": searches * max(1, args.samples // len(searches)),
+        "Themenseite": topics * max(1, args.samples // (4 * len(topics))),
+        "Startseite": ["/"] * 20,
+    }
+    client = Client()
+    for urls in kinds.values():  # warm caches (corpus, model, peers) once, as a running server has them
+        client.get(urls[0])
+    print(f"{len(ids)} Fälle, Datenbank {connection.vendor}, Einstellungen production (DEBUG aus)")
+    print(f"{'Seite':16s} {'n':>5s} {'p50':>8s} {'p95':>8s} {'max':>8s} {'Abfragen':>9s} {'Ziel p95':>9s}")
+    for kind, urls in kinds.items():
+        times, queries_per_page = [], []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries_per_page.append(len(captured))
+        target = TARGETS.get(kind)
+        verdict = "" if target is None else f"≤{target} ms {'ok' if pct(times, 95) <= target else 'VERFEHLT'}"
+        print(f"{kind:16s} {len(times):5d} {pct(times, 50):6.1f}ms {pct(times, 95):6.1f}ms {max(times):6.1f}ms "
+              f"{max(queries_per_page):9d} {verdict:>9s}")
+    print(f"Spitzenspeicher: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

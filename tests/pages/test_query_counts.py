@@ -1,0 +1,71 @@
+"""No page's number of database queries grows with the data it shows (no N+1): each page is measured,
+more of what it lists is added, and it is measured again."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search.indexing import process_outbox
+from tests.factories.register import municipality
+from tests.factories.solutions import case_line, publish_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> int:
+    client.get(url)  # warm per-process caches (corpus, peers, site root paths) as a running server has them
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def rich_case(slug: str, n: int, **fields) -> dict:
+    towns = ["15083245", "03241007", "08118027", "08235085"]
+    return case_line(
+        slug,
+        adopters=[{"ags": ags, "year": 2024} for ags in towns[:n]],
+        outcomes=[{"metric": f"Kennzahl {i}", "value": i + 1, "unit": "%"} for i in range(n)],
+        topics=["strassen-infrastruktur", "digitale-verwaltung", "energie-klimaschutz"][: max(1, n - 1)],
+        **fields,
+    )
+
+
+@pytest.fixture
+def more(tmp_path, register, index):
+    """Publishes cases in two rounds; returns a function that adds the second, bigger round."""
+    publish_cases(tmp_path, rich_case("fall-a", 1), rich_case("fall-b", 1, title="Schlaglöcher per App melden"))
+    process_outbox()
+
+    def add() -> None:
+        municipality("15083270", "Wanzleben-Börde", 13500, district_name="Börde")
+        publish_cases(
+            tmp_path,
+            rich_case("fall-a", 4),
+            rich_case("fall-b", 4, title="Schlaglöcher per App melden"),
+            *[rich_case(f"fall-{i}", 3, title=f"Straßenschäden erfassen {i}") for i in range(4)],
+        )
+        process_outbox()
+
+    return add
+
+
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        ("/praxisbeispiele/fall-a/", 40),
+        ("/kommunen/15083040-barleben/", 30),
+        ("/suche/?q=Straßenschäden", 25),
+        ("/suche/?q=Straßenschäden&topic=strassen-infrastruktur&size_class=kleinstadt", 25),
+        ("/themen/strassen-infrastruktur/", 25),
+        ("/api/v1/solutions/?q=Straßenschäden", 15),
+    ],
+)
+def test_query_count_does_not_grow_with_the_data(client, more, url, limit):
+    before = queries(client, url)
+    more()
+    after = queries(client, url)
+    assert after == before, f"{url}: {before} → {after} Abfragen"
+    assert after <= limit
