@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 access_logger = logging.getLogger("baukasten.request")
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # URL keyword arguments whose values are secrets (password reset: uidb64 and token).
 _SECRET_KWARGS = frozenset({"uidb64", "token"})
 # Fields of ``extra={...}`` that go into the JSON line; anything else is dropped on purpose.
@@ -76,7 +76,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         # Not reset on the way out: Django logs "Not Found"/"Bad Request" after the middleware returns;
         # request_finished clears it (see _clear_request_id).
         request_id_var.set(request_id)

@@ -60,6 +60,7 @@ def test_a_forged_request_id_is_replaced(client, access_log):
 
     assert response["X-Request-ID"] != '"}\n{"level": "CRITICAL"'
     assert len(response["X-Request-ID"]) == 32
+    assert client.get("/healthz", headers={"X-Request-ID": "abc\n"})["X-Request-ID"] != "abc\n"
 
 
 @pytest.mark.django_db
