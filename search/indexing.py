@@ -23,17 +23,34 @@ logger = logging.getLogger(__name__)
 
 
 def embedding_for(document: CaseDocument) -> tuple[str, np.ndarray]:
+    return embeddings_for([document])[0]
+
+
+# Texts embedded per model call: batching amortises the per-call overhead of the model.
+EMBED_BATCH = 16
+
+
+def embeddings_for(documents: list[CaseDocument]) -> list[tuple[str, np.ndarray]]:
+    """(content hash, vector) per document; cached vectors are read in one query, the rest embedded
+    in batches and cached."""
     embedder = get_embedder()
-    text = document.embedding_text()
-    digest = content_hash(text, embedder.name)
-    cached = EmbeddingCache.objects.filter(content_hash=digest).values_list("vector", flat=True).first()
-    if cached is not None:
-        return digest, from_bytes(cached)
-    vector = embedder.passages([text])[0]
-    EmbeddingCache.objects.get_or_create(
-        content_hash=digest, defaults={"model": embedder.name, "vector": to_bytes(vector)}
-    )
-    return digest, vector
+    texts = [document.embedding_text() for document in documents]
+    digests = [content_hash(text, embedder.name) for text in texts]
+    vectors = {
+        digest: from_bytes(vector)
+        for digest, vector in EmbeddingCache.objects.filter(content_hash__in=set(digests)).values_list(
+            "content_hash", "vector"
+        )
+    }
+    missing = list({digest: text for digest, text in zip(digests, texts, strict=True) if digest not in vectors}.items())
+    for start in range(0, len(missing), EMBED_BATCH):
+        chunk = missing[start : start + EMBED_BATCH]
+        for (digest, _text), vector in zip(chunk, embedder.passages([text for _, text in chunk]), strict=True):
+            vectors[digest] = vector
+            EmbeddingCache.objects.get_or_create(
+                content_hash=digest, defaults={"model": embedder.name, "vector": to_bytes(vector)}
+            )
+    return [(digest, vectors[digest]) for digest in digests]
 
 
 def entry_write(document: CaseDocument, digest: str, vector: np.ndarray) -> None:

@@ -19,6 +19,12 @@ VOCABULARY_SECONDS = 60
 # The query's own terms count fully; synonyms and typo corrections less.
 EXPANSION_WEIGHT = 0.6
 PHRASE_BONUS = 0.5
+# A term found in more than this many documents (and this share of them) says little about relevance but
+# makes the engine score every one of its documents (FTS5 and ts_rank_cd rank all matches before the
+# LIMIT). Such terms are left out of the match while rarer query terms remain, as Lucene's old
+# "common terms" query did; the semantic side still sees the whole query. Below the floor nothing changes.
+COMMON_TERM_FLOOR = 2000
+COMMON_TERM_SHARE = 0.05
 # Field weights: title > teaser (with topic names) > body.
 SQLITE_BM25_WEIGHTS = (10.0, 4.0, 1.0)
 POSTGRES_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C (body), B (teaser), A (title)
@@ -33,20 +39,37 @@ class DatabaseLexical:
 
     def __init__(self) -> None:
         self._vocabulary: frozenset[str] = frozenset()
+        self._frequencies: dict[str, int] = {}
+        self._documents = 0
         self._vocabulary_at = 0.0
         self._lock = threading.Lock()
 
     def vocabulary(self) -> frozenset[str]:
+        self._refresh()
+        return self._vocabulary
+
+    def _refresh(self) -> None:
         now = time.monotonic()
         if now - self._vocabulary_at > VOCABULARY_SECONDS or not self._vocabulary:
             with self._lock, connection.cursor() as cursor:
                 if connection.vendor == "sqlite":
-                    cursor.execute("SELECT term FROM search_fts_vocab")
+                    cursor.execute("SELECT term, doc FROM search_fts_vocab")
                 else:
-                    cursor.execute("SELECT word FROM ts_stat('SELECT document FROM search_searchentry')")
-                self._vocabulary = frozenset(row[0] for row in cursor.fetchall())
+                    cursor.execute("SELECT word, ndoc FROM ts_stat('SELECT document FROM search_searchentry')")
+                self._frequencies = dict(cursor.fetchall())
+                cursor.execute("SELECT count(*) FROM search_searchentry")
+                self._documents = cursor.fetchone()[0]
+                self._vocabulary = frozenset(self._frequencies)
                 self._vocabulary_at = now
-        return self._vocabulary
+
+    def selective(self, terms: tuple[str, ...]) -> tuple[str, ...]:
+        """``terms`` without the very common ones (see COMMON_TERM_FLOOR); never empty if ``terms`` isn't."""
+        self._refresh()
+        limit = max(COMMON_TERM_FLOOR, COMMON_TERM_SHARE * self._documents)
+        kept = tuple(t for t in terms if self._frequencies.get(t, 0) <= limit)
+        if kept or not terms:
+            return kept
+        return (min(terms, key=lambda t: self._frequencies.get(t, 0)),)
 
     def reset(self) -> None:
         self._vocabulary_at = 0.0
@@ -54,9 +77,11 @@ class DatabaseLexical:
     def search(self, query: QueryTerms, limit: int = LEXICAL_LIMIT) -> dict[int, float]:
         if not query.all:
             return {}
-        scores = self._match(query.terms, limit) if query.terms else {}
-        if query.expansions:
-            for doc, score in self._match(query.expansions, limit).items():
+        terms = self.selective(query.terms)
+        expansions = self.selective(query.expansions)
+        scores = self._match(terms, limit) if terms else {}
+        if expansions:
+            for doc, score in self._match(expansions, limit).items():
                 scores[doc] = max(scores.get(doc, 0.0), 0.0) + EXPANSION_WEIGHT * score
         if len(query.phrase) > 1 and scores:
             for doc in self._phrase(query.phrase, limit):

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from search.backends import configured_external_backends
 from search.documents import prepare_document
-from search.indexing import embedding_for, entry_write, process_outbox
+from search.indexing import embeddings_for, entry_write, process_outbox
 from search.models import IndexTask, SearchEntry
 from solutions.models import SolutionPage
 from solutions.selectors import solution_detail_queryset
@@ -41,16 +43,16 @@ class Command(BaseCommand):
             targets.append((backend, name))
         batch: list = []
         with tqdm(total=total, unit=" Fälle", desc="Suchindex", file=self.stderr._out, disable=verbosity == 0) as bar:
-            for page in pages.iterator(chunk_size=200):
-                document = prepare_document(page)
-                digest, vector = embedding_for(document)
-                entry_write(document, digest, vector)
-                batch.append((document, vector))
+            for chunk in _chunks(pages.iterator(chunk_size=200), 200):
+                documents = [prepare_document(page) for page in chunk]
+                for document, (digest, vector) in zip(documents, embeddings_for(documents), strict=True):
+                    entry_write(document, digest, vector)
+                    batch.append((document, vector))
                 if len(batch) >= 500:
                     for backend, name in targets:
                         backend.bulk_index(name, batch)
                     batch = []
-                bar.update(1)
+                bar.update(len(chunk))
         for backend, name in targets:
             if batch:
                 backend.bulk_index(name, batch)
@@ -121,3 +123,9 @@ class Command(BaseCommand):
             if done or failed:
                 self.stdout.write(f"{done} erledigt, {failed} fehlgeschlagen")
             time.sleep(interval)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
