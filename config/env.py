@@ -66,4 +66,7 @@ MEDIA_ROOT: str = _str("MEDIA_ROOT", str(BASE_DIR / "media"))  # type: ignore[as
 STATIC_ROOT: str = _str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))  # type: ignore[assignment]
 SECURE_HSTS_SECONDS: int = _int("SECURE_HSTS_SECONDS", 31_536_000)
 DJANGO_SECURE_SSL_REDIRECT: bool = _bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+# Login throttling and rate limits count per client address, so behind a proxy this must be set.
+DJANGO_PROXY_COUNT: int = _int("DJANGO_PROXY_COUNT", 0)
 LOG_LEVEL: str = _str("LOG_LEVEL", "INFO")  # type: ignore[assignment]

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api, api_not_found
 from config.health import healthz
+from config.ratelimit import ratelimit
 from municipalities import account_views
 from pages.sitemaps import SITEMAPS
 from pages.views import robots_txt
@@ -25,10 +26,11 @@ urlpatterns = [
     path("suche/", search_views.search_page, name="search"),
     path("", include("solutions.urls")),
     path("", include("matching.urls")),
-    path("konto/anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/anmelden/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/registrieren/", account_views.register, name="register"),
-    path("konto/passwort/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("konto/", include("municipalities.privacy_urls")),  # Meine Daten: export, delete account
+    path("konto/passwort/", ratelimit("password_reset")(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path("konto/passwort/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "konto/passwort/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"

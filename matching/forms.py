@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import ModelMultipleChoiceField
 from matching.models import Adoption, TandemRole
 from municipalities.size_classes import SizeClass
 from solutions.models import Topic
@@ -54,7 +55,7 @@ class TandemApplicationForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Nur Mentor:innen: wie viele Mentees? (1–3)"), min_value=1, max_value=3, initial=1, required=False
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(  # hardened against ids beyond the integer range
         label=_("Themen, die mich beschäftigen"),
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,

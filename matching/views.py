@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.ratelimit import ratelimit
 from matching import hospitation as flow
 from matching import tandems
 from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm, TandemApplicationForm
@@ -22,6 +23,7 @@ def _member(request: HttpRequest):
     return getattr(request.user, "membership", None)
 
 
+@ratelimit("hospitation")
 def hospitation_new(request: HttpRequest) -> HttpResponse:
     solution = SolutionPage.objects.live().filter(slug=request.GET.get("fall", "")[:255]).first()
     if solution is None:
@@ -83,6 +85,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ratelimit("tandem")
 def tandem_apply(request: HttpRequest) -> HttpResponse:
     round = tandems.tandem_round_open_now()
     form = TandemApplicationForm(request.POST or None)

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from config.ratelimit import ratelimit
 from municipalities.accounts import RegistrationForm, member_register
 
 
+@ratelimit("register")
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

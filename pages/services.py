@@ -19,13 +19,8 @@ IMPRINT_BODY = (
     "Gemeindeverzeichnis-Informationssystem GV-ISys. Lizenz: Datenlizenz Deutschland – Namensnennung – "
     'Version 2.0 (<a href="https://www.govdata.de/dl-de/by-2-0">www.govdata.de/dl-de/by-2-0</a>).</p>'
 )
-PRIVACY_BODY = (
-    "<h2>Welche Daten wir speichern</h2><p>Öffentlich sichtbar sind nur Praxisbeispiele und die "
-    "Kontaktdaten von Ansprechpersonen, die der Veröffentlichung zugestimmt haben. Kontaktdaten aus "
-    "Anfragen (Hospitation, Tandem) werden erst sichtbar, wenn beide Seiten zugestimmt haben.</p>"
-    "<h2>Server-Protokolle</h2><p>Beim Aufruf von Seiten verarbeitet der Server technisch notwendige "
-    "Daten (IP-Adresse, Zeitpunkt, aufgerufene Adresse) zur Auslieferung und Absicherung des Angebots.</p>"
-)
+# The Datenschutz text lists what the platform stores and why; it lives next to the privacy code.
+from municipalities.privacy_notice import PRIVACY_BODY  # noqa: E402
 
 
 @transaction.atomic

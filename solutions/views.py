@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import ModelMultipleChoiceField
+from config.ratelimit import ratelimit
 from solutions.choices import SolutionStatus
 from solutions.models import FIRST_YEAR, SolutionPage, Supplier, Topic
 from solutions.selectors import (
@@ -38,7 +40,7 @@ class SubmissionForm(forms.Form):
         label=_("Titel"), max_length=200, help_text=_("Was wurde gelöst? z. B. „Straßenschäden per App erfassen“")
     )
     teaser = forms.CharField(label=_("Kurzbeschreibung"), max_length=400, widget=forms.Textarea(attrs={"rows": 3}))
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(  # hardened against ids beyond the integer range
         label=_("Themen"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     problem = forms.CharField(label=_("Ausgangslage / Problem"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -70,6 +72,7 @@ def _member(request: HttpRequest):
 
 
 @login_required
+@ratelimit("submission")
 def submission_create(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     form = SubmissionForm(request.POST or None)

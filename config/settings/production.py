@@ -27,3 +27,12 @@ X_FRAME_OPTIONS = "DENY"
 
 # One JSON object per log line for the log collector (fields: see config/logging.py and the README).
 LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}}}  # noqa: F405
+
+# Rate limits (config/ratelimit.py) count in the cache, which all gunicorn workers must share; a
+# directory on the container's disk does that without another service.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": "/tmp/baukasten-cache",  # noqa: S108 - private to the container
+    }
+}

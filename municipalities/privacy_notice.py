@@ -1,0 +1,48 @@
+"""The text of the Datenschutz page that ``setup_demo`` / ``pages.services.site_setup`` creates.
+
+It lists what the platform stores and why, matching the code (municipalities/privacy.py, config/
+security.py, config/ratelimit.py). Operators complete the bracketed parts; editors can change the
+page in Wagtail afterwards (site_setup never overwrites an existing page).
+"""
+
+PRIVACY_BODY = (
+    "<h2>Verantwortlich</h2>"
+    "<p>Verantwortlich für die Verarbeitung ist der im Impressum genannte Betreiber dieser Plattform "
+    "[bitte Name, Anschrift und Kontakt der oder des Datenschutzbeauftragten ergänzen].</p>"
+    "<h2>Was wir speichern und warum</h2>"
+    "<ul>"
+    "<li><b>Konto</b> (Name, dienstliche E-Mail-Adresse, Passwort als Hash, Kommune und Rolle, Zeitpunkt "
+    "der Registrierung, Bestätigung und letzten Anmeldung): damit Sie für Ihre Kommune handeln können und "
+    "die Redaktion prüfen kann, dass Sie zu dieser Kommune gehören (Art. 6 Abs. 1 lit. b und e DSGVO).</li>"
+    "<li><b>Hospitationsanfragen und Tandem-Bewerbungen</b> (Nachricht, Wunschzeitraum, Personenzahl, "
+    "Amtszeit, Themen, Wünsche an die Partnerkommune, Rückmeldung): um den Austausch zwischen Kommunen zu "
+    "vermitteln. Ihr Name und Ihre E-Mail-Adresse werden der anderen Kommune erst gezeigt, wenn beide Seiten "
+    "zugestimmt haben (Zusage der Hospitation, bestätigtes Tandem).</li>"
+    "<li><b>Eingereichte Praxisbeispiele</b>: Sie gehören Ihrer Kommune; veröffentlicht wird erst, was die "
+    "Redaktion freigibt.</li>"
+    "<li><b>Ansprechpersonen in Praxisbeispielen</b> (Name, Funktion, E-Mail, Telefon): öffentlich nur, "
+    "wenn die Person zugestimmt hat; der Zeitpunkt der Zustimmung wird gespeichert (Art. 6 Abs. 1 lit. a, "
+    "Art. 7 DSGVO). Die Zustimmung kann jederzeit widerrufen werden.</li>"
+    "<li><b>Schutz vor Missbrauch</b>: Fehlgeschlagene Anmeldungen werden mit Benutzername, IP-Adresse und "
+    "Zeitpunkt gespeichert, um das Erraten von Passwörtern zu verhindern (Sperre nach 5 Fehlversuchen für "
+    "15 Minuten); nach einer erfolgreichen Anmeldung werden sie gelöscht. Für Begrenzungen von Formularen "
+    "(z. B. Registrierung, Passwort vergessen) zählt der Server Aufrufe unter einem verschlüsselten "
+    "Kennzeichen, höchstens einen Tag lang (Art. 6 Abs. 1 lit. f DSGVO).</li>"
+    "<li><b>Server-Protokolle</b>: Zeitpunkt, aufgerufene Adresse (ohne Suchbegriffe und Formulareingaben), "
+    "Statuscode und Dauer, zur Auslieferung und Fehlersuche. E-Mail-Adressen und Namen werden nicht "
+    "protokolliert.</li>"
+    "<li><b>Cookies</b>: nur technisch notwendige (Sitzung nach der Anmeldung, Schutz vor "
+    "Formular-Fälschung). Keine Analyse-, Werbe- oder Drittanbieter-Cookies, keine eingebundenen Inhalte "
+    "fremder Server.</li>"
+    "</ul>"
+    "<h2>Ihre Rechte</h2>"
+    "<p>Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der Verarbeitung, "
+    "Datenübertragbarkeit und Widerspruch sowie auf Beschwerde bei einer Datenschutz-Aufsichtsbehörde. "
+    "Angemeldet finden Sie unter <a href=\"/konto/meine-daten/\">Meine Daten</a> alles, was wir über Sie "
+    "speichern, zum Herunterladen (JSON), und können dort Ihr Konto löschen. Beim Löschen bleiben "
+    "Anfragen und Tandems für die andere Kommune erhalten, aber ohne Ihren Namen und Ihre E-Mail-Adresse.</p>"
+    "<h2>Speicherdauer</h2>"
+    "<p>Kontodaten bis zur Löschung des Kontos; Anfragen ohne Personenbezug so lange, wie die Plattform "
+    "besteht; Sperr-Einträge nach fehlgeschlagenen Anmeldungen bis zur nächsten erfolgreichen Anmeldung "
+    "oder ihrer Bereinigung durch den Betrieb.</p>"
+)

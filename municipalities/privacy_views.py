@@ -1,0 +1,79 @@
+"""„Meine Daten“: export of one's personal data and deleting one's account (see municipalities/privacy.py)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from config.ratelimit import ratelimit
+from municipalities.privacy import PrivacyRefused, account_delete, personal_data_export
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ihr Passwort zur Bestätigung"), widget=forms.PasswordInput, strip=False, max_length=4096
+    )
+    withdraw_contact_consent = forms.BooleanField(
+        label=_("Meine Kontaktdaten auch aus veröffentlichten Praxisbeispielen entfernen (Widerruf der Zustimmung)"),
+        required=False,
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password
+
+
+@never_cache
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    data = personal_data_export(request.user)
+    return render(
+        request, "account/my_data.html", {"data": data, "form": AccountDeleteForm(request.user)}
+    )
+
+
+@never_cache
+@login_required
+@ratelimit("privacy_export", methods=("GET",))
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = personal_data_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    filename = f"baukasten-meine-daten-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@ratelimit("account_delete")
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(request.user, withdraw_contact_consent=form.cleaned_data["withdraw_contact_consent"])
+        except PrivacyRefused as exc:
+            form.add_error(None, str(exc))
+            return render(request, "account/delete.html", {"form": form}, status=403)
+        logout(request)
+        return redirect("privacy:deleted")
+    return render(request, "account/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/deleted.html")
