@@ -49,7 +49,7 @@ def restore_target(child_database, tmp_path):
         admin.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # needs Wagtail's root page
+@pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_bring_back_data_media_and_search_index(
     child_database, restore_target, tmp_path, register, index
 ):

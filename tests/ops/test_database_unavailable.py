@@ -9,7 +9,7 @@ import pytest
 
 from tests.ops.conftest import wsgi_get
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # needs Wagtail's root page
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_lost_database_shows_german_503_page_and_the_next_request_works(outage, register, site, caplog):

@@ -61,7 +61,7 @@ def test_with_elasticsearch_unreachable_publishing_works_and_search_answers_degr
     assert "Elasticsearch:        nicht erreichbar" in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # needs Wagtail's root page
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("fresh_caches")
 def test_the_worker_applies_queued_index_updates_and_status_shows_no_drift(
     child_database, tmp_path, register, index, settings
@@ -113,7 +113,7 @@ def _kill_when(process, ready, timeout: float = 300) -> bytes:
     raise AssertionError(f"Der Import kam nicht an die Stelle zum Abbrechen: {seen[-2000:]!r}")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # needs Wagtail's root page
+@pytest.mark.django_db(transaction=True)
 def test_a_case_import_killed_halfway_leaves_nothing_and_the_rerun_imports_everything(
     child_database, tmp_path, register, index
 ):
