@@ -1,0 +1,85 @@
+"""What the browser tests do again and again: sign in, check accessibility, take screenshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PASSWORD = "ein-sicheres-passwort-42"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the site's own login form."""
+    page.goto("/konto/anmelden/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()
+    assert "/konto/anmelden/" not in page.url, f"Anmeldung von {username} fehlgeschlagen"
+
+
+def admin_login(page, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the Wagtail admin's login form."""
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+
+def axe_violations(page) -> list[dict]:
+    """Runs axe-core with the WCAG 2.0/2.1 A and AA rules on the current page.
+
+    The page must come from a context with ``bypass_csp=True``: axe is an injected script."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return result["violations"]
+
+
+BROKEN_IDREFS = """() => {
+  const broken = [];
+  for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'for']) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) broken.push(`${el.tagName.toLowerCase()}#${el.id} ${attr}="${id}"`);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_idrefs(page) -> list[str]:
+    """References to ids that do not exist (axe accepts them, but a screen reader then reads nothing:
+    a hint or an error message silently not announced)."""
+    return page.evaluate(BROKEN_IDREFS)
+
+
+def format_violations(label: str, violations: list[dict]) -> str:
+    """One block per rule: id, impact, what to do, and the failing elements' selectors."""
+    lines = [f"{label}: {len(violations)} axe-Verstöße"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} – {v['helpUrl']}")
+        for node in v["nodes"][:10]:
+            target = " > ".join(map(str, node["target"]))
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {target}: {summary}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    … und {len(v['nodes']) - 10} weitere")
+    return "\n".join(lines)
+
+
+def screenshot(page, name: str) -> Path:
+    """Full-page screenshot kept as a test artifact: test-artifacts/screenshots/<name>-<width>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
