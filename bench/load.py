@@ -16,6 +16,7 @@ Exit code 1 if any request failed. The database is only read.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -176,6 +177,7 @@ class Results:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.samples: list[str] = []
+        self.started_at = time.time()
 
     def record(self, name: str, ms: float, error: str | None) -> None:
         with self.lock:
@@ -230,7 +232,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50, help="gleichzeitige Nutzer:innen (Threads)")
     parser.add_argument("--duration", type=float, default=60, help="Messdauer in Sekunden")
-    parser.add_argument("--warmup", type=float, default=15, help="Aufwärmen vor der Messung, Sekunden")
+    parser.add_argument("--warmup", type=float, default=30, help="Aufwärmen vor der Messung, Sekunden")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn-Worker (Prozesse)")
     parser.add_argument("--threads", type=int, default=4, help="Threads je Worker")
     parser.add_argument("--sample", type=int, default=5000, help="so viele Fälle/Kommunen werden angefragt")
@@ -284,7 +286,7 @@ def main() -> None:
         sampler.start()
         # Warm-up: every worker loads the search corpus and the embedding model once.
         drive(port, targets, args.users, args.warmup, None, args.seed + 10_000)
-        results = Results()
+        results = Results()  # its start time separates warm-up and measurement in the server log
         began = time.perf_counter()
         drive(port, targets, args.users, args.duration, results, args.seed)
         elapsed = time.perf_counter() - began
@@ -329,7 +331,37 @@ def report(args: argparse.Namespace, results: Results, elapsed: float, sampler: 
         f"Spitzenspeicher des Servers (Master + {args.workers} Worker): RSS-Summe {sampler.peak_rss / 1024:.0f} MB, "
         f"PSS-Summe {sampler.peak_pss / 1024:.0f} MB"
     )
+    server = server_times(log, since=results.started_at)
+    if server:
+        print("Serverzeit je Anfrage laut JSON-Log (ohne Warteschlange vor gunicorn):")
+        for name, values in sorted(server.items()):
+            print(f"  {name:28s} {len(values):7d} p50 {pct(values, 50):6.0f}ms p95 {pct(values, 95):6.0f}ms")
     print(f"Server-Log: {log}")
+
+
+def endpoint_of(path: str) -> str:
+    if path.startswith("/suche/"):
+        return "Suche /suche/"
+    if path.startswith("/api/v1/solutions/"):
+        return "Such-API /api/v1/solutions/"
+    if path.endswith("/peers/"):
+        return "Peers-API"
+    if path.startswith("/kommunen/"):
+        return "Kommunenprofil"
+    return "Praxisbeispiel"
+
+
+def server_times(log: Path, since: float) -> dict[str, list[float]]:
+    """duration_ms of the access lines written during the measurement (config/logging.py)."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.startswith("{") or '"baukasten.request"' not in line:
+            continue
+        entry = json.loads(line)
+        if entry.get("path") == "/healthz" or dt.datetime.fromisoformat(entry["time"]).timestamp() < since:
+            continue
+        times[endpoint_of(entry["path"])].append(entry["duration_ms"])
+    return times
 
 
 if __name__ == "__main__":
