@@ -50,6 +50,7 @@ def setup_django(default_settings: str = "config.settings.production") -> None:
     """Production settings by default (DEBUG off, as deployed), with a throwaway key and no HTTPS redirect."""
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # one log line per request would time the terminal
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings)

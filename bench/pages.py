@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,8 +32,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--samples", type=int, default=200, help="pages per kind")
     args = parser.parse_args()
+    os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp())  # production serves hashed static files
     setup_django()
     ensure_dataset(args.cases)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from django.db import connection
     from django.test import Client

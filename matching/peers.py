@@ -8,12 +8,16 @@ query scores one row against its size class ±1 on the fly; no precomputed table
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, Max, Subquery, Sum, Value
 from django.urls import reverse
+from wagtail.models import Page
 
 from matching import scoring
 from municipalities.models import Municipality
@@ -65,7 +69,11 @@ def _live_cases():
 def _version() -> tuple:
     """One query over both tables. Municipality imports use bulk_update, which leaves updated_at
     alone, so the population sum is part of the key too; cases change only by (un)publishing."""
-    cases = _live_cases().order_by().annotate(one=Value(1, IntegerField())).values("one")
+    # Live cases read from the page table alone (no join to the case table): the cheap way to notice.
+    case_type = ContentType.objects.get_for_model(SolutionPage)
+    cases = (
+        Page.objects.filter(live=True, content_type=case_type).order_by().annotate(one=Value(1, IntegerField()))
+    ).values("one")
     row = Municipality.objects.aggregate(
         count=Count("pk"),
         updated=Max("updated_at"),
@@ -141,10 +149,20 @@ def _build(version: tuple) -> _Register:
     return _Register(version, features, [slug_by_ags[a] for a in features.ags], topic_names)
 
 
+_checked_at = 0.0
+
+
 def _register() -> _Register:
-    global _cache
-    version = _version()
+    """The cached register, checked against the database at most every PEERS_VERSION_CHECK_SECONDS:
+    the version query reads every live case (tens of milliseconds at 50,000 cases), too much for every
+    page view, while peers a few seconds behind a new publication harm nobody."""
+    global _cache, _checked_at
     cached = _cache
+    now = time.monotonic()
+    if cached is not None and now - _checked_at < settings.PEERS_VERSION_CHECK_SECONDS:
+        return cached
+    version = _version()
+    _checked_at = now
     if cached is not None and cached.version == version:
         return cached
     with _lock:  # one thread rebuilds, the others wait and reuse it

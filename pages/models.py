@@ -46,12 +46,13 @@ class HomePage(Page):
         from pages import selectors
 
         context = super().get_context(request, *args, **kwargs)
+        overview = selectors.home_overview()
         context["featured"] = selectors.featured_cases(self)
-        context["topics"] = selectors.home_topics()
-        context["recent"] = selectors.recently_published()
-        context["confirmed"] = selectors.recently_confirmed(exclude=context["recent"])
+        context["topics"] = overview.topics
+        context["recent"] = overview.recent
+        context["confirmed"] = overview.confirmed
         if self.show_numbers:
-            context["numbers"] = selectors.site_numbers()
+            context["numbers"] = overview.numbers
         member = getattr(request.user, "membership", None)
         if member is not None and member.approved:
             context["member"] = member

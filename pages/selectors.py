@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from matching.hospitation import OPEN
@@ -21,6 +22,10 @@ def _cards() -> QuerySet[SolutionPage]:
 
 # How many similar towns are considered for "Lösungen aus Kommunen wie Ihrer".
 PEER_POOL = 50
+# The site-wide parts of the home page (topic counts, new and confirmed cases, figures) count over every
+# live case; at 50,000 cases that is hundreds of milliseconds, so they are computed once a minute.
+OVERVIEW_CACHE_KEY = "pages:home-overview"
+OVERVIEW_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,36 @@ class SiteNumbers:
     municipalities_with_cases: int
     visits_arranged: int
     tandems_formed: int
+
+
+@dataclass(frozen=True)
+class HomeOverview:
+    topics: list[Topic]
+    recent: list[SolutionPage]
+    confirmed: list[SolutionPage]
+    numbers: SiteNumbers
+
+
+def home_overview() -> HomeOverview:
+    """The site-wide parts of the home page, at most OVERVIEW_SECONDS old. The cache holds ids and
+    counts only; the cards are read fresh by primary key, so an unpublished case never shows."""
+    cached = cache.get(OVERVIEW_CACHE_KEY)
+    if cached is None:
+        recent = recently_published()
+        cached = {
+            "topics": list(home_topics()),
+            "recent": [case.pk for case in recent],
+            "confirmed": [case.pk for case in recently_confirmed(exclude=recent)],
+            "numbers": site_numbers(),
+        }
+        cache.set(OVERVIEW_CACHE_KEY, cached, OVERVIEW_SECONDS)
+    cards = {case.pk: case for case in _cards().filter(pk__in=cached["recent"] + cached["confirmed"])}
+    return HomeOverview(
+        topics=cached["topics"],
+        recent=[cards[pk] for pk in cached["recent"] if pk in cards],
+        confirmed=[cards[pk] for pk in cached["confirmed"] if pk in cards],
+        numbers=cached["numbers"],
+    )
 
 
 def home_topics() -> QuerySet[Topic]:
@@ -49,11 +84,11 @@ def recently_confirmed(exclude: list[SolutionPage], limit: int = 4) -> list[Solu
 
 def site_numbers() -> SiteNumbers:
     live = SolutionPage.objects.live().public()
-    leads = set(live.exclude(lead_municipality=None).values_list("lead_municipality_id", flat=True))
-    adopters = set(SolutionAdopter.objects.filter(page__in=live).values_list("municipality_id", flat=True))
+    leads = live.values("lead_municipality_id")
+    adopters = SolutionAdopter.objects.filter(page__in=live).values("municipality_id")
     return SiteNumbers(
         cases=live.count(),
-        municipalities_with_cases=len(leads | adopters),
+        municipalities_with_cases=Municipality.objects.filter(Q(pk__in=leads) | Q(pk__in=adopters)).count(),
         visits_arranged=HospitationRequest.objects.filter(status=HospitationStatus.ACCEPTED).count(),
         tandems_formed=TandemPair.objects.filter(round__status=TandemRoundStatus.CONFIRMED).count(),
     )

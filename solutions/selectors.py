@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
-from solutions.models import SolutionAdopter, SolutionPage, Supplier, Topic
+from solutions.models import SolutionAdopter, SolutionPage, Supplier, TaggedSolution, Topic
 
 
 def solution_list() -> QuerySet[SolutionPage]:
@@ -38,10 +38,12 @@ def solution_all_size_classes(page: SolutionPage) -> list[str]:
 
 
 def solutions_filter_size_classes(queryset: QuerySet[SolutionPage], classes: list[str]) -> QuerySet[SolutionPage]:
-    condition = Q(lead_municipality__size_class__in=classes) | Q(adopters__municipality__size_class__in=classes)
+    # Adopters as a subquery, not a join: no DISTINCT over every column of thousands of pages.
+    adopted = SolutionAdopter.objects.filter(municipality__size_class__in=classes).values("page_id")
+    condition = Q(lead_municipality__size_class__in=classes) | Q(pk__in=adopted)
     for value in classes:
         condition |= Q(suitable_for__contains=SizeClass(value).value)
-    return queryset.filter(condition).distinct()
+    return queryset.filter(condition)
 
 
 DETAIL_PREFETCH = (
@@ -68,7 +70,8 @@ def topics_with_counts() -> QuerySet[Topic]:
 
 
 def solutions_for_topic(topic: Topic) -> QuerySet[SolutionPage]:
-    return solution_list().filter(tagged_topics__tag=topic).distinct()
+    tagged = TaggedSolution.objects.filter(tag=topic).values("content_object_id")
+    return solution_list().filter(pk__in=tagged)
 
 
 def supplier_references(supplier: Supplier) -> QuerySet[SolutionPage]:

