@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Max
 
 from search.embeddings import DIMENSIONS, from_bytes
@@ -75,10 +77,20 @@ def _meta(row: dict) -> Meta:
     )
 
 
+_checked_at = 0.0
+
+
 def get_corpus() -> Corpus:
-    global _corpus
+    """The in-memory corpus, compared with the table at most every SEARCH_CORPUS_CHECK_SECONDS: the
+    comparison counts every entry (tens of milliseconds at 50,000 cases), too much for each search and
+    case page; a case published a few seconds ago may take that long to appear in this process."""
+    global _corpus, _checked_at
+    now = time.monotonic()
+    if _corpus.ids and now - _checked_at < settings.SEARCH_CORPUS_CHECK_SECONDS:
+        return _corpus
     stats = SearchEntry.objects.aggregate(count=Count("id"), seq=Max("seq"))
     signature = (stats["count"] or 0, stats["seq"] or 0)
+    _checked_at = now
     if signature == _corpus.signature:
         return _corpus
     with _lock:
@@ -117,5 +129,6 @@ def get_corpus() -> Corpus:
 
 
 def reset_corpus() -> None:
-    global _corpus
+    global _corpus, _checked_at
     _corpus = Corpus()
+    _checked_at = 0.0
