@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from search import analysis
@@ -11,10 +12,15 @@ WINDOW = 28  # words
 _WORD = re.compile(r"\w+|\W+")
 
 
-def _hits(word: str, terms: frozenset[str]) -> bool:
+@lru_cache(maxsize=50_000)
+def _word_terms(word: str) -> frozenset[str]:
+    # Decompounding is the expensive part of highlighting; a page of hits repeats most of its words.
     lowered = analysis.normalize(word.lower())
-    candidates = {analysis.stem(lowered), *(analysis.stem(part) for part in analysis.decompound(lowered))}
-    return bool(candidates & terms)
+    return frozenset({analysis.stem(lowered), *(analysis.stem(part) for part in analysis.decompound(lowered))})
+
+
+def _hits(word: str, terms: frozenset[str]) -> bool:
+    return not _word_terms(word).isdisjoint(terms)
 
 
 def snippet(text: str, terms: frozenset[str], window: int = WINDOW) -> str:
