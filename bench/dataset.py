@@ -226,6 +226,7 @@ def clone_cases(count: int, batch: int = 2000) -> None:
             progress.update(len(rows))
         progress.close()
         cursor.execute("SELECT setval(pg_get_serial_sequence('wagtailcore_page', 'id'), max(id)) FROM wagtailcore_page")
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would gather them in production
 
 
 def main() -> None:
