@@ -150,7 +150,7 @@ class RejectNullBytesMiddleware:
         from django.http import JsonResponse
         from django.shortcuts import render
 
-        detail = _("Die Anfrage enthält ein Nullzeichen (NUL); das ist in keinem Feld erlaubt.")
-        if request.path.startswith("/api/"):
-            return JsonResponse({"error": "invalid_character", "detail": detail}, status=400)
+        detail = _("Die Anfrage enthält ein Steuerzeichen (NUL); das ist in keinem Feld und Parameter erlaubt.")
+        if request.path.startswith("/api/"):  # same code the search API uses for control characters in q
+            return JsonResponse({"error": "invalid_query", "detail": detail}, status=400)
         return render(request, "400.html", {"exception": detail}, status=400)

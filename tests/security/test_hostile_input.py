@@ -362,7 +362,7 @@ def test_report_how_many_hostile_inputs_were_tried(capsys):
 def test_nul_characters_are_refused_with_400_everywhere(client, world, actors):
     """PostgreSQL cannot compare text with NUL; config.security.RejectNullBytesMiddleware answers first."""
     response = client.get("/api/v1/municipalities/15083040/hospitation-hosts/?solution=%00")
-    assert response.status_code == 400 and response.json()["error"] == "invalid_character"
+    assert response.status_code == 400 and response.json()["error"] == "invalid_query"
     assert client.get("/api/v1/solutions/%00/").status_code == 400
     assert client.get("/suche/?q=a%00b").status_code == 400
     client.force_login(actors["visitor"])
