@@ -60,6 +60,19 @@ def solution_index_get_or_create() -> SolutionIndexPage:
     )
 
 
+# What the editors look after besides the cases: the vocabularies, the search synonyms, the approval of
+# municipality members, the tandem rounds, and (read only) the register and the visit requests.
+EDITOR_MODEL_RIGHTS = {
+    ("solutions", "supplier"): ("view", "add", "change", "delete"),
+    ("solutions", "topic"): ("view", "add", "change", "delete"),
+    ("search", "synonymgroup"): ("view", "add", "change", "delete"),
+    ("municipalities", "municipalitymember"): ("view", "change"),
+    ("municipalities", "municipality"): ("view",),
+    ("matching", "tandemround"): ("view", "add", "change"),
+    ("matching", "hospitationrequest"): ("view",),
+}
+
+
 @transaction.atomic
 def editorial_setup(index: SolutionIndexPage) -> Workflow:
     """The editors' group with rights on the cases, and the workflow "Redaktion prüft" on them."""
@@ -71,10 +84,10 @@ def editorial_setup(index: SolutionIndexPage) -> Workflow:
             page=index,
             permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
         )
-    for model in ("supplier", "topic"):
-        for action in ("add", "change", "delete"):
+    for (app_label, model), actions in EDITOR_MODEL_RIGHTS.items():
+        for action in actions:
             editors.permissions.add(
-                Permission.objects.get(codename=f"{action}_{model}", content_type__app_label="solutions")
+                Permission.objects.get(codename=f"{action}_{model}", content_type__app_label=app_label)
             )
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if created:
