@@ -25,10 +25,6 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 TODAY = timezone.localdate()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives Chromium through Playwright (tests/browser)")
-
-
 def _missing_prerequisites() -> str | None:
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         return f"Chromium fehlt unter {CHROMIUM} (apt-get install chromium; .ci/run installiert es)"
