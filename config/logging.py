@@ -53,7 +53,8 @@ class JsonFormatter(logging.Formatter):
             if name in record.__dict__:
                 entry[name] = record.__dict__[name]
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            # exc_text, when set, is the traceback the redaction filter (config/security.py) already cleaned.
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
