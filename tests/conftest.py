@@ -50,3 +50,24 @@ def index(site):
     index = solution_index_get_or_create()
     editorial_setup(index)
     return index
+
+
+@pytest.fixture(autouse=True)
+def wagtail_base_data(request) -> None:
+    """Tests with transaction=True start from a flushed database once an earlier such test ran; the rows
+    Wagtail's data migrations made (locale, root page, root collection) are gone then, and the site setup
+    needs them. (Serialized rollback is no way out: it collides with the content types the flush recreates.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if not transactional and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
