@@ -12,7 +12,7 @@ from matching.models import HospitationRequest, HospitationStatus, TandemPair, T
 from matching.peers import peers_for
 from municipalities.models import Municipality
 from solutions.models import SolutionAdopter, SolutionPage, Topic
-from solutions.selectors import solution_list, solutions_filter_size_classes, topics_with_counts
+from solutions.selectors import solution_list, solutions_filter_size_classes, topics_in_use
 
 
 def _cards() -> QuerySet[SolutionPage]:
@@ -68,7 +68,7 @@ def home_overview() -> HomeOverview:
 
 def home_topics() -> QuerySet[Topic]:
     """Topics that have at least one live case, most cases first."""
-    return topics_with_counts().filter(solution_count__gt=0).order_by("-solution_count", "name")
+    return topics_in_use().order_by("-solution_count", "name")
 
 
 def recently_published(limit: int = 4) -> list[SolutionPage]:

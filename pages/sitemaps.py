@@ -10,14 +10,14 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 
 from municipalities.models import Municipality
 from solutions.models import Topic
-from solutions.selectors import topics_with_counts
+from solutions.selectors import topics_in_use
 
 
 class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> QuerySet[Topic]:
-        return topics_with_counts().filter(solution_count__gt=0).order_by("slug")
+        return topics_in_use().order_by("slug")
 
 
 class MunicipalitySitemap(Sitemap):

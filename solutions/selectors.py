@@ -69,6 +69,11 @@ def topics_with_counts() -> QuerySet[Topic]:
     return Topic.objects.annotate(solution_count=Count("tagged_solutions", filter=live, distinct=True))
 
 
+def topics_in_use() -> QuerySet[Topic]:
+    """Topics with at least one live case, annotated with ``solution_count``."""
+    return topics_with_counts().filter(solution_count__gt=0)
+
+
 def solutions_for_topic(topic: Topic) -> QuerySet[SolutionPage]:
     tagged = TaggedSolution.objects.filter(tag=topic).values("content_object_id")
     return solution_list().filter(pk__in=tagged)

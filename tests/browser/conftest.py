@@ -12,25 +12,15 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connections
 from django.utils import timezone
 
-from tests.browser.helpers import AXE, DESKTOP, PASSWORD
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, require_browser
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 TODAY = timezone.localdate()
-
-
-def _missing_prerequisites() -> str | None:
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"Chromium fehlt unter {CHROMIUM} (apt-get install chromium; .ci/run installiert es)"
-    if not AXE.is_file():
-        return f"axe-core fehlt unter {AXE} (npm ci installiert es aus package-lock.json)"
-    return None
 
 
 @pytest.fixture(scope="package")
@@ -40,11 +30,7 @@ def browser(django_db_setup, django_db_blocker):
 
     Without Chromium or axe-core the browser tests are skipped with the reason, unless
     BROWSER_TESTS_REQUIRED=1 (CI), where that is a failure."""
-    reason = _missing_prerequisites()
-    if reason:
-        if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
-            pytest.fail(f"Browser-Tests sind Pflicht (BROWSER_TESTS_REQUIRED=1), aber: {reason}", pytrace=False)
-        pytest.skip(reason)
+    require_browser(axe=True)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio event loop running in this (the test) thread. Django
@@ -61,10 +47,7 @@ def browser(django_db_setup, django_db_blocker):
     for alias, contents in snapshots.items():
         connections[alias]._test_serialized_contents = contents
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-gpu"],
-        )
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
     finally:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -11,6 +14,23 @@ PASSWORD = "ein-sicheres-passwort-42"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-gpu"]
+
+
+def require_browser(*, axe: bool) -> None:
+    """Skips the calling test with the reason when Chromium (or axe-core) is missing, unless
+    BROWSER_TESTS_REQUIRED=1 (CI), where that is a failure."""
+    reason = None
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        reason = f"Chromium fehlt unter {CHROMIUM} (apt-get install chromium; .ci/run installiert es)"
+    elif axe and not AXE.is_file():
+        reason = f"axe-core fehlt unter {AXE} (npm ci installiert es aus package-lock.json)"
+    if reason is None:
+        return
+    if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
+        pytest.fail(f"Browser-Tests sind Pflicht (BROWSER_TESTS_REQUIRED=1), aber: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:

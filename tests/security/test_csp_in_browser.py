@@ -2,33 +2,31 @@
 
 Chromium reports every blocked script or style as a console message ("Refused to …"). A test here
 fails on any such message, so a template that brings back an inline script, or a Wagtail update
-that needs more than the admin policy allows, is caught. Skipped without Chromium/Playwright, like
-tests/browser/ (the CI installs both).
+that needs more than the admin policy allows, is caught. Chromium is handled as in tests/browser/
+(skipped with the reason when missing, a failure in CI).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.security.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
 @pytest.fixture
 def page(live_server):
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"Chromium fehlt unter {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require_browser(axe=False)
+    from playwright import sync_api
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread; see tests/browser
     playwright = sync_api.sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     tab = browser.new_page()
     tab.violations = []
     tab.on("console", lambda m: "Content Security Policy" in m.text and tab.violations.append(m.text))
