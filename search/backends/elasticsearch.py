@@ -300,11 +300,14 @@ class ElasticsearchBackend:
                 for hit in lexical_search(self.alias, query.text, terms.expansions).using(self.client).execute():
                     lexical[int(hit.meta.id)] = hit.meta.score
                     metas[int(hit.meta.id)] = _Meta(hit.to_dict())
-            if query.mode != Mode.LEXICAL:
-                for hit in knn_search(self.alias, query_vector(query.text)).using(self.client).execute():
-                    semantic[int(hit.meta.id)] = hit.meta.score
-                    metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+            vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
+            if vector is not None:
+                semantic = self._knn(vector, metas)
             scores = ranking.fuse(lexical, semantic, query.mode)
+            if query.mode == Mode.HYBRID and scores:
+                best = self._vectors(ranking.best(scores, ranking.FEEDBACK_DOCS))
+                semantic = self._knn(ranking.feedback_vector(vector, best), metas)
+                scores = ranking.fuse(lexical, semantic, query.mode)
         else:
             scores = {}
             browse = Search(index=self.alias).source(META_FIELDS).sort("-last_confirmed").extra(size=LEXICAL_LIMIT)
@@ -337,6 +340,19 @@ class ElasticsearchBackend:
             make_hit(doc, metas[doc].source, scores[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
         ]
         return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=self.name)
+
+    def _knn(self, vector: np.ndarray, metas: dict[int, _Meta]) -> dict[int, float]:
+        semantic = {}
+        for hit in knn_search(self.alias, vector).using(self.client).execute():
+            # ES scores cosine kNN as (1 + cos) / 2; fusion works on the cosine, like the database backend.
+            semantic[int(hit.meta.id)] = 2 * hit.meta.score - 1
+            metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+        return semantic
+
+    def _vectors(self, page_ids: list[int]) -> np.ndarray:
+        response = self.client.mget(index=self.alias, ids=[str(i) for i in page_ids], source=["embedding"])
+        vectors = [d["_source"]["embedding"] for d in response["docs"] if d.get("found") and d.get("_source")]
+        return np.asarray(vectors, dtype=np.float32).reshape(-1, DIMENSIONS)
 
     def related(self, page_id: int, size: int = 4) -> list[dict]:
         response = related_search(self.alias, page_id, size).using(self.client).execute()
