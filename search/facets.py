@@ -22,13 +22,20 @@ def facet_counts(
     filters: Mapping[str, tuple[str, ...]],
     labels: Mapping[str, Mapping[str, str]],
 ) -> dict[str, list[FacetValue]]:
-    docs = list(docs)
+    active = {facet: set(wanted) for facet, wanted in filters.items() if wanted}
+    counters: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
+    for values_of in docs:
+        # One pass per document: a document failing no filter counts in every facet, one failing exactly
+        # one filter counts only in that filter's facet (the values it would add), any other in none.
+        failing = [facet for facet, wanted in active.items() if not values_of(facet) & wanted]
+        if not failing:
+            for facet in FACETS:
+                counters[facet].update(values_of(facet))
+        elif len(failing) == 1 and failing[0] in counters:
+            counters[failing[0]].update(values_of(failing[0]))
     result: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        counter: Counter[str] = Counter()
-        for values_of in docs:
-            if matches(values_of, filters, skip=facet):
-                counter.update(values_of(facet))
+        counter = counters[facet]
         selected = set(filters.get(facet, ()))
         for value in selected:
             counter.setdefault(value, 0)

@@ -41,3 +41,20 @@ def test_a_query_of_only_common_terms_still_finds_cases(indexed, tiny_floor):
 def test_without_common_terms_nothing_changes(indexed):
     terms = build_query_terms("Heizung Straße", lexical.vocabulary())
     assert lexical.selective(terms.terms) == terms.terms
+
+
+@pytest.mark.parametrize("backend_name", ["database"], indirect=True)
+def test_a_query_of_only_common_terms_matches_them_in_titles_and_teasers(indexed, tiny_floor):
+    # "Verbrauch" is in two of five cases: in the teaser of the heating case, only in the body of the LED case
+    slugs = [hit.slug for hit in search(SearchQuery(text="Verbrauch", mode=Mode.LEXICAL)).hits]
+    assert slugs == ["hemmingen-heizung"]
+
+
+@pytest.mark.parametrize("backend_name", ["database"], indirect=True)
+def test_phrase_bonus_is_checked_among_the_candidates_only(indexed):
+    from search.models import SearchEntry
+
+    ids = dict(SearchEntry.objects.values_list("slug", "id"))
+    phrase = build_query_terms("Sensoren an den Heizanlagen").phrase
+    assert lexical._phrase(phrase, list(ids.values())) == {ids["hemmingen-heizung"]}
+    assert lexical._phrase(phrase, [ids["barleben-strassen"]]) == set()
