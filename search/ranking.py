@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -45,6 +45,23 @@ def fuse(lexical: Mapping[int, float], semantic: Mapping[int, float], mode: Mode
         fused[doc] = SEMANTIC_SHARE * sem + (1 - SEMANTIC_SHARE) * lex
     best = max(fused.values(), default=0.0)
     return {doc: score for doc, score in fused.items() if score >= MIN_RELATIVE_SCORE * best}
+
+
+def fuse_with_feedback(
+    lexical: Mapping[int, float],
+    semantic: Mapping[int, float],
+    mode: Mode,
+    vector: np.ndarray | None,
+    vectors_of: Callable[[list[int]], np.ndarray],
+    knn: Callable[[np.ndarray], Mapping[int, float]],
+) -> dict[int, float]:
+    """``fuse``; in hybrid mode the query vector then moves towards the best FEEDBACK_DOCS hits
+    (``vectors_of`` their ids), the semantic side is searched again with it (``knn``) and fused anew."""
+    scores = fuse(lexical, semantic, mode)
+    if mode != Mode.HYBRID or vector is None or not scores:
+        return scores
+    moved = feedback_vector(vector, vectors_of(best(scores, FEEDBACK_DOCS)))
+    return fuse(lexical, knn(moved), mode)
 
 
 def best(scores: Mapping[int, float], count: int) -> list[int]:

@@ -61,11 +61,14 @@ def database_search(query: SearchQuery) -> SearchResult:
         lexical_scores = lexical.search(terms) if query.mode != Mode.SEMANTIC else {}
         vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
         semantic = semantic_scores(corpus, vector) if vector is not None else {}
-        scores = ranking.fuse(lexical_scores, semantic, query.mode)
-        if query.mode == Mode.HYBRID and scores:
-            rows = [corpus.row_of[doc] for doc in ranking.best(scores, ranking.FEEDBACK_DOCS) if doc in corpus.row_of]
-            vector = ranking.feedback_vector(vector, corpus.vectors[rows])
-            scores = ranking.fuse(lexical_scores, semantic_scores(corpus, vector), query.mode)
+        scores = ranking.fuse_with_feedback(
+            lexical_scores,
+            semantic,
+            query.mode,
+            vector,
+            vectors_of=lambda ids: corpus.vectors[[corpus.row_of[i] for i in ids if i in corpus.row_of]],
+            knn=lambda moved: semantic_scores(corpus, moved),
+        )
     else:  # no words: every case, most recently confirmed first
         scores = {entry_id: _recency(meta.last_confirmed, today) for entry_id, meta in corpus.meta.items()}
     scores = {doc: s for doc, s in scores.items() if doc in corpus.meta}

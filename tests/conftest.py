@@ -24,6 +24,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def search_down(settings):
+    """Elasticsearch configured but unreachable: nothing listens on port 9, so connecting fails at once."""
+    from search.backends import reset_backends
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    settings.ELASTICSEARCH_INDEX_PREFIX = "test-baukasten-down"
+    reset_backends()
+    yield
+    reset_backends()
+
+
+@pytest.fixture
 def site(db):
     from pages.services import site_setup
 

@@ -4,6 +4,7 @@ filters and facets in Python over the candidates."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -30,7 +31,6 @@ COMMON_TERM_SHARE = 0.02
 # Field weights: title > teaser (with topic names) > body.
 SQLITE_BM25_WEIGHTS = (10.0, 4.0, 1.0)
 POSTGRES_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C (body), B (teaser), A (title)
-SQLITE_MAX_PARAMETERS = 900  # below SQLite's historic limit of 999 host parameters
 
 
 def _quoted(terms) -> str:
@@ -124,17 +124,12 @@ class DatabaseLexical:
         a phrase of common words ("Gemeinde App") cheap."""
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                found: set[int] = set()
-                match = '"' + " ".join(t.replace('"', "") for t in phrase) + '"'
-                for start in range(0, len(candidates), SQLITE_MAX_PARAMETERS):
-                    chunk = candidates[start : start + SQLITE_MAX_PARAMETERS]
-                    cursor.execute(
-                        "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
-                        f"AND rowid IN ({', '.join(['%s'] * len(chunk))})",
-                        [match, *chunk],
-                    )
-                    found.update(row[0] for row in cursor.fetchall())
-                return found
+                cursor.execute(
+                    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                    "AND rowid IN (SELECT value FROM json_each(%s))",
+                    ['"' + " ".join(t.replace('"', "") for t in phrase) + '"', json.dumps(candidates)],
+                )
+                return {row[0] for row in cursor.fetchall()}
             cursor.execute(
                 "SELECT id FROM search_searchentry WHERE id = ANY(%s) AND document @@ to_tsquery('simple', %s)",
                 [candidates, " <-> ".join(_pg_lexeme(t) for t in phrase)],

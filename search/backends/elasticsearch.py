@@ -303,11 +303,9 @@ class ElasticsearchBackend:
             vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
             if vector is not None:
                 semantic = self._knn(vector, metas)
-            scores = ranking.fuse(lexical, semantic, query.mode)
-            if query.mode == Mode.HYBRID and scores:
-                best = self._vectors(ranking.best(scores, ranking.FEEDBACK_DOCS))
-                semantic = self._knn(ranking.feedback_vector(vector, best), metas)
-                scores = ranking.fuse(lexical, semantic, query.mode)
+            scores = ranking.fuse_with_feedback(
+                lexical, semantic, query.mode, vector, self._vectors, lambda moved: self._knn(moved, metas)
+            )
         else:
             scores = {}
             browse = Search(index=self.alias).source(META_FIELDS).sort("-last_confirmed").extra(size=LEXICAL_LIMIT)

@@ -8,7 +8,6 @@ services is what the browser sees. Screenshots go to test-artifacts/screenshots/
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connections
 from django.utils import timezone
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, require_browser
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, orm_beside_playwright, require_browser
 
 TODAY = timezone.localdate()
 
@@ -33,30 +32,23 @@ def browser(django_db_setup, django_db_blocker):
     require_browser(axe=True)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an asyncio event loop running in this (the test) thread. Django
-    # refuses ORM calls from a thread with a running loop (SynchronousOnlyOperation), although the
-    # calls here are ordinary blocking ones and the live server answers from its own thread. So the
-    # check is switched off while the browser runs, and only then.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     # The snapshot of the migrated data that serialized_rollback restores before each test (see the
     # test modules' pytestmark) hangs on the connection object. With a running loop Django hands out
     # new, context-local connection objects, so the snapshot is carried over to them.
     snapshots = {c.alias: c._test_serialized_contents for c in connections.all() if _snapshot(c)}
-    playwright = sync_playwright().start()
-    for alias, contents in snapshots.items():
-        connections[alias]._test_serialized_contents = contents
     try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        with orm_beside_playwright():
+            playwright = sync_playwright().start()
+            for alias, contents in snapshots.items():
+                connections[alias]._test_serialized_contents = contents
+            try:
+                chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                yield chromium
+                chromium.close()
+            finally:
+                connections.close_all()
+                playwright.stop()
     finally:
-        connections.close_all()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
         # Django empties the database after each transactional test, migrated data included; the
         # transactional tests elsewhere that run after these expect it (root page, topics, permissions).
         with django_db_blocker.unblock():

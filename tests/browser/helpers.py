@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,23 @@ def require_browser(*, axe: bool) -> None:
     if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
         pytest.fail(f"Browser-Tests sind Pflicht (BROWSER_TESTS_REQUIRED=1), aber: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@contextmanager
+def orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an asyncio event loop running in the test thread. Django refuses ORM
+    calls from a thread with a running loop (SynchronousOnlyOperation), although the calls in the tests
+    are ordinary blocking ones and the live server answers from its own thread. So the check is switched
+    off while the browser runs, and only then."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:

@@ -12,24 +12,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from search.backends import reset_backends
 from search.models import IndexTask, SearchEntry
 from solutions.models import SolutionPage
 from tests.factories.register import register_csv
 from tests.factories.solutions import case_line, publish_cases, write_jsonl
 from tests.search.conftest import fresh_caches  # noqa: F401 – fixture used by name
 
-UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: connection refused at once
 PROGRESS = re.compile(rb"(\d+)/(\d+)")
-
-
-@pytest.fixture
-def search_down(settings):
-    settings.ELASTICSEARCH_URL = UNREACHABLE
-    settings.ELASTICSEARCH_INDEX_PREFIX = "test-baukasten-faults"
-    reset_backends()
-    yield
-    reset_backends()
 
 
 @pytest.mark.django_db

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from search.backends import reset_backends
 from search.indexing import process_outbox
 from tests.factories.solutions import case_line, publish_cases
 from tests.ops.conftest import wsgi_get
-
-UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: connection refused at once
-
-
-@pytest.fixture
-def search_down(settings):
-    settings.ELASTICSEARCH_URL = UNREACHABLE
-    settings.ELASTICSEARCH_INDEX_PREFIX = "test-baukasten-health"
-    reset_backends()
-    yield
-    reset_backends()
 
 
 @pytest.mark.django_db

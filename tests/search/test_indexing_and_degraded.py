@@ -15,16 +15,6 @@ from search.service import search
 from tests.factories.solutions import case_line, publish_cases
 
 pytestmark = pytest.mark.django_db
-UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: connection refused at once
-
-
-@pytest.fixture
-def es_down(settings):
-    settings.ELASTICSEARCH_URL = UNREACHABLE
-    settings.ELASTICSEARCH_INDEX_PREFIX = "test-baukasten"
-    reset_backends()
-    yield
-    reset_backends()
 
 
 def test_publishing_writes_the_outbox_inside_the_transaction_and_indexes_after_commit(
@@ -69,7 +59,7 @@ def test_municipality_and_topic_changes_update_the_documents(tmp_path, register,
     assert "bruck" in entry.index_teaser.split()
 
 
-def test_failures_stay_in_the_queue_and_publishing_still_works(tmp_path, register, index, fresh_caches, es_down):
+def test_failures_stay_in_the_queue_and_publishing_still_works(tmp_path, register, index, fresh_caches, search_down):
     (page,) = publish_cases(tmp_path, case_line())
     assert page.live  # publishing is never blocked by the search engine
 
@@ -84,7 +74,7 @@ def test_failures_stay_in_the_queue_and_publishing_still_works(tmp_path, registe
 
 
 def test_degraded_mode_answers_from_the_database_and_logs_once(
-    tmp_path, register, index, fresh_caches, es_down, client, caplog
+    tmp_path, register, index, fresh_caches, search_down, client, caplog
 ):
     publish_cases(tmp_path, case_line())
     process_outbox()
@@ -122,10 +112,9 @@ def test_status_sync_and_rebuild_on_the_database(tmp_path, register, index, fres
 
 
 @pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="needs a real Elasticsearch (hosted CI)")
-def test_queued_updates_reach_elasticsearch_when_it_is_back(tmp_path, register, index, fresh_caches, settings):
-    settings.ELASTICSEARCH_INDEX_PREFIX = "test-baukasten-recovery"
-    settings.ELASTICSEARCH_URL = UNREACHABLE
-    reset_backends()
+def test_queued_updates_reach_elasticsearch_when_it_is_back(
+    tmp_path, register, index, fresh_caches, settings, search_down
+):
     publish_cases(tmp_path, case_line())
     process_outbox()
     assert IndexTask.objects.exists()

@@ -8,12 +8,10 @@ that needs more than the admin policy allows, is caught. Chromium is handled as 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, orm_beside_playwright, require_browser
 from tests.security.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -23,22 +21,18 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 def page(live_server):
     require_browser(axe=False)
     from playwright import sync_api
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread; see tests/browser
-    playwright = sync_api.sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    tab = browser.new_page()
-    tab.violations = []
-    tab.on("console", lambda m: "Content Security Policy" in m.text and tab.violations.append(m.text))
-    try:
-        yield tab
-    finally:
-        browser.close()
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+    with orm_beside_playwright():
+        playwright = sync_api.sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tab = browser.new_page()
+        tab.violations = []
+        tab.on("console", lambda m: "Content Security Policy" in m.text and tab.violations.append(m.text))
+        try:
+            yield tab
+        finally:
+            browser.close()
+            playwright.stop()
 
 
 def test_public_pages_and_admin_run_without_csp_violations(page, live_server, world, actors):
