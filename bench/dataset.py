@@ -5,11 +5,11 @@ register and N realistic cases, built once per database and reused.
 
 Cases come from the judged collection in bench/relevance/ (each with one of twelve extra sentences and
 a random real municipality). The first ``--imported`` of them (default 178, the collection once) go through the
-real ``import_solutions``; on PostgreSQL the rest are copies of those made in SQL (page, case, topics,
-outcomes and the Wagtail admin search entry, each with its own slug, path and lead municipality),
-because importing 50,000 pages one by one takes well over an hour on this 2-core machine, and the
-benchmarks measure reading, not importing (bench/import_solutions.py measures that). On SQLite all cases
-are imported. The search index is then built with ``search_index rebuild`` and timed.
+real ``import_solutions``; the rest are copies of those made in SQL (page, case, topics, outcomes and the
+Wagtail admin search entry, each with its own slug, path and lead municipality), because importing 50,000
+pages one by one takes well over an hour on this 2-core machine, and the benchmarks measure reading, not
+importing (bench/import_solutions.py measures that). The search index is then built with
+``search_index rebuild`` and timed.
 """
 
 from __future__ import annotations
@@ -90,7 +90,6 @@ def ensure_dataset(cases: int, imported: int = 178, rebuild: bool | None = None)
     """Makes sure the database holds the register and ``cases`` live cases with a built search index.
     Returns timings of what it had to do."""
     from django.core.management import call_command
-    from django.db import connection
 
     from municipalities.models import Municipality
     from search.models import SearchEntry, SynonymGroup
@@ -110,7 +109,7 @@ def ensure_dataset(cases: int, imported: int = 178, rebuild: bool | None = None)
     if have >= cases and rebuild is not True and SearchEntry.objects.count() >= cases:
         return timings
     if have < cases:
-        to_import = cases if connection.vendor != "postgresql" else min(cases, imported)
+        to_import = min(cases, imported)
         if have < to_import:
             path = Path(tempfile.mkdtemp()) / "cases.jsonl"
             generate(path, to_import, register_ags())
@@ -137,14 +136,17 @@ def _path(parent: str, position: int) -> str:
 
 
 def _columns(cursor, table: str, skip: set[str]) -> list[str]:
-    cursor.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", [table]
-    )
-    return [row[0] for row in cursor.fetchall() if row[0] not in skip]
+    from django.db import connection
+
+    return [
+        column.name
+        for column in connection.introspection.get_table_description(cursor, table)
+        if column.name not in skip
+    ]
 
 
 def clone_cases(count: int, batch: int = 2000) -> None:
-    """PostgreSQL only: ``count`` more live cases as SQL copies of the imported ones (see module doc)."""
+    """``count`` more live cases as SQL copies of the imported ones (see module doc)."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from tqdm import tqdm
@@ -152,7 +154,6 @@ def clone_cases(count: int, batch: int = 2000) -> None:
     from municipalities.models import Municipality
     from solutions.models import SolutionIndexPage, SolutionPage
 
-    assert connection.vendor == "postgresql", "SQL copies are written for PostgreSQL"
     index = SolutionIndexPage.objects.get()
     sources = list(SolutionPage.objects.child_of(index).live().order_by("id").values_list("id", "slug"))
     municipality_ids = list(Municipality.objects.values_list("id", flat=True))
@@ -225,7 +226,10 @@ def clone_cases(count: int, batch: int = 2000) -> None:
                 )
             progress.update(len(rows))
         progress.close()
-        cursor.execute("SELECT setval(pg_get_serial_sequence('wagtailcore_page', 'id'), max(id)) FROM wagtailcore_page")
+        if connection.vendor == "postgresql":  # SQLite takes the next id from max(id) itself
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('wagtailcore_page', 'id'), max(id)) FROM wagtailcore_page"
+            )
         cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would gather them in production
 
 

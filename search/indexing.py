@@ -53,29 +53,44 @@ def embeddings_for(documents: list[CaseDocument]) -> list[tuple[str, np.ndarray]
     return [(digest, vectors[digest]) for digest in digests]
 
 
-def entry_write(document: CaseDocument, digest: str, vector: np.ndarray) -> None:
-    SearchEntry.objects.update_or_create(
+ENTRY_FIELDS = (
+    "slug", "url", "title", "summary", "body", "topics", "size_classes", "state", "status", "lead_ags", "lead_name",
+    "last_confirmed", "index_title", "index_teaser", "index_body", "content_hash", "embedding", "seq",
+)  # fmt: skip
+
+
+def _entry(document: CaseDocument, digest: str, vector: np.ndarray) -> SearchEntry:
+    return SearchEntry(
         page_id=document.page_id,
-        defaults={
-            "slug": document.slug,
-            "url": document.url,
-            "title": document.title,
-            "summary": document.summary,
-            "body": document.body,
-            "topics": " ".join(document.topics),
-            "size_classes": " ".join(document.size_classes),
-            "state": document.state,
-            "status": document.status,
-            "lead_ags": document.lead_ags,
-            "lead_name": document.lead_name,
-            "last_confirmed": document.last_confirmed,
-            "index_title": " ".join(analysis.analyze(document.title)),
-            "index_teaser": " ".join(analysis.analyze(f"{document.summary} {' '.join(document.topic_names)}")),
-            "index_body": " ".join(analysis.analyze(document.body)),
-            "content_hash": digest,
-            "embedding": to_bytes(vector),
-            "seq": time.time_ns(),
-        },
+        slug=document.slug,
+        url=document.url,
+        title=document.title,
+        summary=document.summary,
+        body=document.body,
+        topics=" ".join(document.topics),
+        size_classes=" ".join(document.size_classes),
+        state=document.state,
+        status=document.status,
+        lead_ags=document.lead_ags,
+        lead_name=document.lead_name,
+        last_confirmed=document.last_confirmed,
+        index_title=" ".join(analysis.analyze(document.title)),
+        index_teaser=" ".join(analysis.analyze(f"{document.summary} {' '.join(document.topic_names)}")),
+        index_body=" ".join(analysis.analyze(document.body)),
+        content_hash=digest,
+        embedding=to_bytes(vector),
+        seq=time.time_ns(),
+    )
+
+
+def entries_write(items: list[tuple[CaseDocument, str, np.ndarray]]) -> None:
+    """Inserts or replaces the database entries of (document, content hash, vector) in one statement
+    (an upsert on page_id; the full-text structures follow through the triggers / generated column)."""
+    SearchEntry.objects.bulk_create(
+        [_entry(document, digest, vector) for document, digest, vector in items],
+        update_conflicts=True,
+        unique_fields=["page_id"],
+        update_fields=ENTRY_FIELDS,
     )
 
 
@@ -92,7 +107,7 @@ def index_update(page_id: int) -> None:
         return
     document = prepare_document(page)
     digest, vector = embedding_for(document)
-    entry_write(document, digest, vector)
+    entries_write([(document, digest, vector)])
     for backend in external_backends():
         backend.index_document(document, vector)
 

@@ -105,10 +105,19 @@ def test_status_sync_and_rebuild_on_the_database(tmp_path, register, index, fres
     call_command("search_index", "status", stdout=status)
     assert "Keine Abweichung" in status.getvalue()
 
+    # An entry whose words went stale is replaced in place, full-text structures included.
+    SearchEntry.objects.filter(slug="a").update(index_title="veraltet", index_teaser="", index_body="")
+    assert _lexical_slugs("veraltet") == ["a"]
     rebuild = StringIO()
     call_command("search_index", "rebuild", stdout=rebuild, stderr=StringIO())
     assert "2 Fälle" in rebuild.getvalue()
     assert SearchEntry.objects.count() == 2
+    assert _lexical_slugs("veraltet") == []
+    assert "a" in _lexical_slugs("Straße")
+
+
+def _lexical_slugs(text: str) -> list[str]:
+    return [hit.slug for hit in search(parse_search_params({"q": [text], "mode": ["lexical"]})).hits]
 
 
 @pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="needs a real Elasticsearch (hosted CI)")

@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from search.backends import configured_external_backends
 from search.documents import prepare_document
-from search.indexing import embeddings_for, entry_write, process_outbox
+from search.indexing import embeddings_for, entries_write, process_outbox
 from search.models import IndexTask, SearchEntry
 from solutions.models import SolutionPage
 from solutions.selectors import solution_detail_queryset
@@ -45,9 +45,9 @@ class Command(BaseCommand):
         with tqdm(total=total, unit=" Fälle", desc="Suchindex", file=self.stderr._out, disable=verbosity == 0) as bar:
             for chunk in _chunks(pages.iterator(chunk_size=200), 200):
                 documents = [prepare_document(page) for page in chunk]
-                for document, (digest, vector) in zip(documents, embeddings_for(documents), strict=True):
-                    entry_write(document, digest, vector)
-                    batch.append((document, vector))
+                embedded = embeddings_for(documents)
+                entries_write([(d, digest, vector) for d, (digest, vector) in zip(documents, embedded, strict=True)])
+                batch.extend((d, vector) for d, (_digest, vector) in zip(documents, embedded, strict=True))
                 if len(batch) >= 500:
                     for backend, name in targets:
                         backend.bulk_index(name, batch)
