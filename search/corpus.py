@@ -1,20 +1,18 @@
 """The database backend's in-memory view of all search entries: facet values and the embedding
 matrix for exact numpy kNN. Each process keeps one copy and refreshes it incrementally when
-entries change (checked with one cheap query per search)."""
+entries change (checked with one primary-key read per search, see ``IndexGeneration``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Count, Max
 
 from search.embeddings import DIMENSIONS, from_bytes
-from search.models import SearchEntry
+from search.models import IndexGeneration, SearchEntry
 
 # Writers stamp ``seq`` with time.time_ns(); rows written by a concurrent process just before our
 # last read can carry a slightly smaller stamp, so every refresh re-reads this window.
@@ -30,13 +28,19 @@ class Meta:
     status: str
     lead_ags: str
     last_confirmed: dt.date | None
+    by_facet: dict[str, frozenset[str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Facet counting asks for these for every candidate of every search: look them up, don't build them.
+        self.by_facet = {
+            "topic": self.topics,
+            "size_class": self.size_classes,
+            "state": frozenset([self.state]) if self.state else frozenset(),
+            "status": frozenset([self.status]) if self.status else frozenset(),
+        }
 
     def values(self, facet: str) -> frozenset[str]:
-        if facet == "topic":
-            return self.topics
-        if facet == "size_class":
-            return self.size_classes
-        return frozenset([getattr(self, facet)]) if getattr(self, facet) else frozenset()
+        return self.by_facet[facet]
 
 
 @dataclass
@@ -45,7 +49,8 @@ class Corpus:
     meta: dict[int, Meta] = field(default_factory=dict)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.float32))
     row_of: dict[int, int] = field(default_factory=dict)
-    signature: tuple[int, int] = (0, 0)
+    signature: tuple[int, int] = (0, 0)  # (count, highest seq) of the table when read
+    generation: int | None = None  # IndexGeneration when read
 
 
 _lock = threading.RLock()
@@ -77,21 +82,23 @@ def _meta(row: dict) -> Meta:
     )
 
 
-_checked_at = 0.0
+def current_generation() -> int | None:
+    """None if the row is missing (a flushed test database); then every call compares the table."""
+    return IndexGeneration.objects.filter(id=1).values_list("value", flat=True).first()
 
 
 def get_corpus() -> Corpus:
-    """The in-memory corpus, compared with the table at most every SEARCH_CORPUS_CHECK_SECONDS: the
-    comparison counts every entry (tens of milliseconds at 50,000 cases), too much for each search and
-    case page; a case published a few seconds ago may take that long to appear in this process."""
-    global _corpus, _checked_at
-    now = time.monotonic()
-    if _corpus.ids and now - _checked_at < settings.SEARCH_CORPUS_CHECK_SECONDS:
+    """The in-memory corpus, current as of this call: the generation row tells whether anything was
+    written since it was read; only then are the table's count and highest ``seq`` compared (tens of
+    milliseconds at 50,000 cases) and the changed rows read."""
+    global _corpus
+    generation = current_generation()  # read before the rows, so a write in between is seen next time
+    if _corpus.ids and generation is not None and generation == _corpus.generation:
         return _corpus
     stats = SearchEntry.objects.aggregate(count=Count("id"), seq=Max("seq"))
     signature = (stats["count"] or 0, stats["seq"] or 0)
-    _checked_at = now
     if signature == _corpus.signature:
+        _corpus.generation = generation
         return _corpus
     with _lock:
         current = _corpus
@@ -124,11 +131,16 @@ def get_corpus() -> Corpus:
             _corpus = Corpus()
             return get_corpus()
         fresh.signature = signature
+        fresh.generation = generation
         _corpus = fresh
         return fresh
 
 
+def loaded_generation() -> int | None:
+    """The generation of the corpus this process holds, without asking the database."""
+    return _corpus.generation
+
+
 def reset_corpus() -> None:
-    global _corpus, _checked_at
+    global _corpus
     _corpus = Corpus()
-    _checked_at = 0.0

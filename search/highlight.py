@@ -30,9 +30,12 @@ def snippet(text: str, terms: frozenset[str], window: int = WINDOW) -> str:
     if not words:
         return ""
     marked = {i for i in words if terms and _hits(pieces[i], terms)}
-    best_start, best_count = 0, -1
-    for start in range(0, max(1, len(words) - window + 1)):
-        count = sum(1 for i in words[start : start + window] if i in marked)
+    # The first window with the most marked words, counted as the window slides by one word.
+    flags = [i in marked for i in words]
+    count = best_count = sum(flags[:window])
+    best_start = 0
+    for start in range(1, len(words) - window + 1):
+        count += flags[start + window - 1] - flags[start - 1]
         if count > best_count:
             best_start, best_count = start, count
     first = words[best_start]

@@ -37,6 +37,20 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class IndexGeneration(models.Model):
+    """One row counting the writes to SearchEntry, bumped by database triggers (migration 0004) on every
+    insert, update and delete, whoever writes. Each process compares it with its in-memory corpus on every
+    search – one primary-key read – and reloads only when it moved."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Stand des Suchindex")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class EmbeddingCache(models.Model):
     """Passage embeddings by content hash, so unchanged text is never embedded twice."""
 

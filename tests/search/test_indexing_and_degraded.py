@@ -6,8 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from search.backends import reset_backends
+from search.corpus import get_corpus
 from search.indexing import process_outbox
 from search.models import EmbeddingCache, IndexTask, SearchEntry
 from search.params import parse_search_params
@@ -36,6 +39,21 @@ def test_embeddings_are_cached_by_content_hash(tmp_path, register, index, fresh_
     page.save_revision().publish()  # same text again
     process_outbox()
     assert EmbeddingCache.objects.count() == 1
+
+
+def test_every_search_sees_the_index_as_it_is_now_at_the_cost_of_one_read(tmp_path, register, index, fresh_caches):
+    publish_cases(tmp_path, case_line("a"), case_line("b"))
+    process_outbox()
+    assert sorted(_lexical_slugs("Straße")) == ["a", "b"]
+
+    with CaptureQueriesContext(connection) as unchanged:
+        get_corpus()
+    SearchEntry.objects.filter(slug="a").delete()  # as another process would, without telling this one
+
+    assert len(unchanged) == 1
+    # The semantic side works on the in-memory vectors only: a stale copy would still count "a".
+    result = search(parse_search_params({"q": ["Straße"], "mode": ["semantic"]}))
+    assert result.total == 1 and [hit.slug for hit in result.hits] == ["b"]
 
 
 def test_municipality_and_topic_changes_update_the_documents(tmp_path, register, index, fresh_caches):
