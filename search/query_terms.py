@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -69,12 +70,17 @@ def reset_synonym_cache() -> None:
     _synonyms = None
 
 
-def _typo_corrections(term: str, vocabulary: frozenset[str]) -> list[str]:
+def _typo_corrections(term: str, vocabulary: Mapping[str, int]) -> list[str]:
+    """Up to three index terms within edit distance 1 (2 for long words): the closest, among equally close
+    ones the most frequent – decided here, not by set order, so every process corrects alike."""
     if len(term) < 4 or term in vocabulary:
         return []
     max_distance = 1 if len(term) < 8 else 2
-    matches = process.extract(term, vocabulary, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=3)
-    return [match for match, _distance, _ in matches]
+    matches = process.extract(
+        term, list(vocabulary), scorer=Levenshtein.distance, score_cutoff=max_distance, limit=None
+    )
+    ranked = sorted(matches, key=lambda match: (match[1], -vocabulary[match[0]], match[0]))
+    return [match for match, _distance, _ in ranked[:3]]
 
 
 def _singular(term: str) -> str:
@@ -83,7 +89,8 @@ def _singular(term: str) -> str:
     return term[:-1] if len(term) > 4 and term.endswith("s") else term
 
 
-def build_query_terms(text: str, vocabulary: frozenset[str] | None = None) -> QueryTerms:
+def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) -> QueryTerms:
+    """``vocabulary``: index term → document frequency, for typo corrections (none without it)."""
     terms = tuple(dict.fromkeys(analysis.analyze(text)))
     phrase = tuple(analysis.analyze_query(text))
     expansions: list[str] = []

@@ -221,3 +221,14 @@ def test_es_synonyms_are_a_search_time_synonym_set():
     assert settings["filter"]["de_synonyms"] == {"type": "synonym_graph", "synonyms_set": "my-set", "updateable": True}
     assert "de_decompounder" not in settings["analyzer"]["de_search"]["filter"]
     assert elasticsearch_analysis()["filter"]["de_synonyms"]["synonyms_set"] == "baukasten-synonyms"
+
+
+def test_typo_corrections_prefer_the_closest_then_the_most_frequent_terms_in_every_process():
+    from search.query_terms import _typo_corrections
+
+    frequencies = {"rosten": 1, "posten": 9, "kosten": 5, "kasten": 2, "fosten": 1, "kostenlos": 50}
+    reversed_order = dict(reversed(frequencies.items()))
+
+    assert _typo_corrections("xosten", frequencies) == ["posten", "kosten", "fosten"]
+    assert _typo_corrections("xosten", reversed_order) == ["posten", "kosten", "fosten"]
+    assert _typo_corrections("kosten", frequencies) == []  # a known word is not corrected

@@ -58,3 +58,15 @@ def test_phrase_bonus_is_checked_among_the_candidates_only(indexed):
     phrase = build_query_terms("Sensoren an den Heizanlagen").phrase
     assert lexical._phrase(phrase, list(ids.values())) == {ids["hemmingen-heizung"]}
     assert lexical._phrase(phrase, [ids["barleben-strassen"]]) == set()
+
+
+@pytest.mark.parametrize("backend_name", ["database"], indirect=True)
+def test_a_phrase_with_common_words_is_still_recognised_among_the_best_candidates(indexed, tiny_floor):
+    from search.models import SearchEntry
+
+    ids = dict(SearchEntry.objects.values_list("slug", "id"))
+    phrase = build_query_terms("Verbrauch minus").phrase  # "Gasverbrauch minus 16 Prozent"
+    assert len(lexical.selective(phrase)) < len(phrase)  # the SQLite check cannot use FTS5's phrase query
+    best_first = [ids["hemmingen-heizung"], *(i for slug, i in ids.items() if slug != "hemmingen-heizung")]
+    assert lexical._phrase(phrase, best_first) == {ids["hemmingen-heizung"]}
+    assert lexical._phrase(phrase, [ids["barleben-strassen"]]) == set()
