@@ -11,10 +11,8 @@ from municipalities.states import State
 from search.types import FACETS, FacetValue
 
 
-def matches(
-    values_of: Callable[[str], frozenset[str]], filters: Mapping[str, tuple[str, ...]], skip: str | None = None
-) -> bool:
-    return all(not wanted or values_of(facet) & set(wanted) for facet, wanted in filters.items() if facet != skip)
+def matches(values_of: Callable[[str], frozenset[str]], filters: Mapping[str, tuple[str, ...]]) -> bool:
+    return all(not wanted or values_of(facet) & set(wanted) for facet, wanted in filters.items())
 
 
 def facet_counts(
@@ -28,11 +26,12 @@ def facet_counts(
         # One pass per document: a document failing no filter counts in every facet, one failing exactly
         # one filter counts only in that filter's facet (the values it would add), any other in none.
         failing = [facet for facet, wanted in active.items() if values_of(facet).isdisjoint(wanted)]
-        for facet in FACETS if not failing else failing if len(failing) == 1 else ():
-            counter = counters.get(facet)
-            if counter is not None:
-                for value in values_of(facet):  # plain increments: Counter.update costs a call per document
-                    counter[value] += 1
+        if len(failing) > 1:
+            continue
+        for facet in failing or FACETS:
+            counter = counters[facet]
+            for value in values_of(facet):  # plain increments: Counter.update costs a call per document
+                counter[value] += 1
     result: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         counter = counters[facet]

@@ -71,7 +71,7 @@ def database_search(query: SearchQuery) -> SearchResult:
             semantic = semantic_scores(corpus, vector)
         elif vector is not None:
             neighbourhood = semantic_scores(corpus, vector, limit=FEEDBACK_NEIGHBOURHOOD)
-            semantic = dict(sorted(neighbourhood.items(), key=lambda item: -item[1])[:SEMANTIC_LIMIT])
+            semantic = {doc: neighbourhood[doc] for doc in ranking.best(neighbourhood, SEMANTIC_LIMIT)}
             pool = np.fromiter((corpus.row_of[i] for i in neighbourhood), dtype=np.intp, count=len(neighbourhood))
         scores = ranking.fuse_with_feedback(
             lexical_scores,

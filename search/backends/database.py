@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 from django.db import connection
 
+from search import ranking
 from search.corpus import Corpus, get_corpus, loaded_generation
 from search.models import SearchEntry
 from search.query_terms import QueryTerms
@@ -105,7 +106,7 @@ class DatabaseLexical:
             for doc, score in self._match(expansions, limit).items():
                 scores[doc] = max(scores.get(doc, 0.0), 0.0) + EXPANSION_WEIGHT * score
         if len(query.phrase) > 1 and scores:
-            for doc in self._phrase(query.phrase, sorted(scores, key=lambda doc: -scores[doc])):
+            for doc in self._phrase(query.phrase, ranking.best(scores, len(scores))):
                 scores[doc] *= 1 + PHRASE_BONUS
         return scores
 
