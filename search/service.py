@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -13,7 +15,8 @@ from django.utils import timezone
 
 from search import ranking
 from search.backends import active_external_backend
-from search.backends.database import SEMANTIC_LIMIT, database_corpus, lexical, semantic_scores
+from search.backends.database import SEMANTIC_LIMIT, database_corpus, lexical, nearest_rows, semantic_scores
+from search.corpus import Corpus
 from search.embeddings import get_embedder
 from search.facets import facet_counts, matches
 from search.hits import make_hit
@@ -63,16 +66,16 @@ def database_search(query: SearchQuery) -> SearchResult:
     filters = query.filters()
     terms = None
     if query.text.strip():
+        # The semantic side runs in a helper thread while this one waits for the lexical SQL: the
+        # embedding (C code) and the kNN (BLAS) release the GIL, and at 50,000 cases each side takes 10–25 ms.
+        semantic_side = (
+            _semantic_thread().submit(_semantic_side, corpus, query.text, query.mode)
+            if query.mode != Mode.LEXICAL
+            else None
+        )
         terms = build_query_terms(query.text, lexical.vocabulary() if query.mode != Mode.SEMANTIC else None)
         lexical_scores = lexical.search(terms) if query.mode != Mode.SEMANTIC else {}
-        vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
-        semantic, pool = {}, None
-        if vector is not None and query.mode == Mode.SEMANTIC:
-            semantic = semantic_scores(corpus, vector)
-        elif vector is not None:
-            neighbourhood = semantic_scores(corpus, vector, limit=FEEDBACK_NEIGHBOURHOOD)
-            semantic = {doc: neighbourhood[doc] for doc in ranking.best(neighbourhood, SEMANTIC_LIMIT)}
-            pool = np.fromiter((corpus.row_of[i] for i in neighbourhood), dtype=np.intp, count=len(neighbourhood))
+        vector, semantic, pool = semantic_side.result() if semantic_side else (None, {}, None)
         scores = ranking.fuse_with_feedback(
             lexical_scores,
             semantic,
@@ -109,6 +112,27 @@ def database_search(query: SearchQuery) -> SearchResult:
         if doc in entries
     ]
     return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend="database")
+
+
+@lru_cache(maxsize=1)
+def _semantic_process_thread(pid: int) -> ThreadPoolExecutor:
+    # One thread: gunicorn's sync workers serve one request at a time, and the embedder is locked anyway.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic-search")
+
+
+def _semantic_thread() -> ThreadPoolExecutor:
+    """This process's helper thread (keyed by pid: threads do not survive a fork)."""
+    return _semantic_process_thread(os.getpid())
+
+
+def _semantic_side(corpus: Corpus, text: str, mode: Mode) -> tuple[np.ndarray, dict[int, float], np.ndarray | None]:
+    """The query vector, its nearest entries and, for hybrid search, the rows of its feedback neighbourhood."""
+    vector = query_vector(text)
+    if mode == Mode.SEMANTIC:
+        return vector, semantic_scores(corpus, vector), None
+    pool, similarities = nearest_rows(corpus, vector, limit=FEEDBACK_NEIGHBOURHOOD)
+    best = zip(pool[:SEMANTIC_LIMIT].tolist(), similarities[:SEMANTIC_LIMIT].tolist(), strict=True)
+    return vector, {corpus.ids[row]: similarity for row, similarity in best}, pool
 
 
 def _recency(last_confirmed: dt.date | None, today: dt.date) -> float:

@@ -172,17 +172,27 @@ def _pg_lexeme(term: str) -> str:
     return "'" + term.replace("'", "").replace("\\", "") + "'"
 
 
+def nearest_rows(
+    corpus: Corpus, vector: np.ndarray, limit: int = SEMANTIC_LIMIT, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact kNN: the corpus rows of the ``limit`` entries most similar to ``vector`` (among all or only
+    ``rows``), best first, ties in row (= id) order, and their cosine similarities."""
+    candidates = np.arange(len(corpus.ids)) if rows is None else np.sort(rows)
+    if not len(candidates):
+        return candidates, np.zeros(0, dtype=np.float32)
+    similarities = corpus.vectors @ vector if rows is None else corpus.vectors[candidates] @ vector
+    k = min(limit, len(candidates))
+    top = np.sort(np.argpartition(-similarities, k - 1)[:k])
+    top = top[np.argsort(-similarities[top], kind="stable")]
+    return candidates[top], similarities[top]
+
+
 def semantic_scores(
     corpus: Corpus, vector: np.ndarray, limit: int = SEMANTIC_LIMIT, rows: np.ndarray | None = None
 ) -> dict[int, float]:
-    """Exact kNN: the ``limit`` entries most similar to ``vector`` (cosine), among all or only ``rows``."""
-    candidates = np.arange(len(corpus.ids)) if rows is None else rows
-    if not len(candidates):
-        return {}
-    similarities = corpus.vectors @ vector if rows is None else corpus.vectors[rows] @ vector
-    k = min(limit, len(candidates))
-    top = np.argpartition(-similarities, k - 1)[:k]
-    return {corpus.ids[candidates[i]]: float(similarities[i]) for i in top}
+    """``nearest_rows`` as {SearchEntry id: cosine}."""
+    found, similarities = nearest_rows(corpus, vector, limit, rows)
+    return dict(zip((corpus.ids[row] for row in found.tolist()), similarities.tolist(), strict=True))
 
 
 lexical = DatabaseLexical()

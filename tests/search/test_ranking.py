@@ -1,8 +1,11 @@
-"""Pseudo-relevance feedback of hybrid search: the query vector moves towards the best hits."""
+"""Pseudo-relevance feedback of hybrid search and the exact kNN it runs on."""
 
 import numpy as np
+import pytest
 
 from search import ranking
+from search.backends.database import nearest_rows, semantic_scores
+from search.corpus import Corpus
 
 
 def _unit(*values: float) -> np.ndarray:
@@ -28,3 +31,28 @@ def test_feedback_without_hits_keeps_the_query():
 
 def test_best_takes_the_highest_scores_and_breaks_ties_by_id():
     assert ranking.best({7: 0.5, 3: 0.9, 5: 0.5, 1: 0.1}, 3) == [3, 5, 7]
+
+
+def _corpus(vectors: list[list[float]]) -> Corpus:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    ids = [10 * (row + 1) for row in range(len(vectors))]
+    return Corpus(ids=ids, vectors=matrix, row_of={entry: row for row, entry in enumerate(ids)})
+
+
+def test_nearest_rows_are_exact_best_first_with_ties_in_id_order():
+    corpus = _corpus([[0, 1], [1, 0], [1, 1], [1, 0], [1, 0.1]])
+    rows, similarities = nearest_rows(corpus, np.asarray([1, 0], dtype=np.float32), limit=4)
+    assert rows.tolist() == [1, 3, 4, 2]  # rows 1 and 3 are equally close: the lower id first
+    assert similarities[0] == pytest.approx(1.0)
+    assert list(similarities) == sorted(similarities, reverse=True)
+
+
+def test_nearest_rows_within_a_neighbourhood_never_leave_it():
+    corpus = _corpus([[0, 1], [1, 0], [1, 1], [1, 0], [1, 0.1]])
+    rows, _ = nearest_rows(corpus, np.asarray([1, 0], dtype=np.float32), limit=10, rows=np.asarray([4, 0, 2]))
+    assert rows.tolist() == [4, 2, 0]
+    assert semantic_scores(corpus, np.asarray([1, 0], dtype=np.float32), limit=2) == {
+        20: pytest.approx(1.0),
+        40: pytest.approx(1.0),
+    }
