@@ -92,7 +92,8 @@ def ensure_dataset(cases: int, imported: int = 178, rebuild: bool | None = None)
     from django.core.management import call_command
 
     from municipalities.models import Municipality
-    from search.models import SearchEntry, SynonymGroup
+    from search.models import SearchEntry
+    from search.synonyms import load_starter_thesaurus
     from solutions.models import SolutionPage
 
     timings: dict[str, float] = {}
@@ -101,10 +102,7 @@ def ensure_dataset(cases: int, imported: int = 178, rebuild: bool | None = None)
         started = time.perf_counter()
         call_command("import_municipalities", str(REGISTER), verbosity=0, stdout=StringIO())
         timings["register"] = time.perf_counter() - started
-    if not SynonymGroup.objects.exists():
-        for line in (ROOT / "search" / "demo" / "synonyms.txt").read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                SynonymGroup.objects.create(terms=line.strip())
+    load_starter_thesaurus()
     have = SolutionPage.objects.live().count()
     if have >= cases and rebuild is not True and SearchEntry.objects.count() >= cases:
         return timings

@@ -54,7 +54,7 @@ def setup(register: Path) -> None:
 
     from django.core.management import call_command
 
-    from search.models import SynonymGroup
+    from search.synonyms import load_starter_thesaurus
     from solutions.models import SolutionPage
 
     call_command("migrate", verbosity=0)
@@ -67,10 +67,7 @@ def setup(register: Path) -> None:
         writer.writeheader()
         writer.writerows(row for row in reader if row["ags"] in needed)
     call_command("import_municipalities", str(subset), verbosity=0, stdout=StringIO())
-    if not SynonymGroup.objects.exists():
-        for line in (ROOT / "search" / "demo" / "synonyms.txt").read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                SynonymGroup.objects.create(terms=line.strip())
+    load_starter_thesaurus()
     SolutionPage.objects.all().delete()
     call_command("import_solutions", str(HERE / "collection.jsonl"), verbosity=0, stdout=StringIO())
     call_command("search_index", "sync", verbosity=0, stdout=StringIO())

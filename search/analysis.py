@@ -144,7 +144,12 @@ def analyze(text: str) -> list[str]:
 
 def analyze_query(text: str) -> list[str]:
     """Query terms: like `de_query`. No decompounding: the whole query word matches the indexed compound."""
-    return [stem(token) for token in map(normalize, tokenize(text)) if token not in STOPWORDS]
+    return [term for _word, term in query_words(text)]
+
+
+def query_words(text: str) -> list[tuple[str, str]]:
+    """(word as typed, lower-cased; its query term) for every word that is not a stop word."""
+    return [(token, stem(normalized)) for token in tokenize(text) if (normalized := normalize(token)) not in STOPWORDS]
 
 
 def normalize_synonym_term(term: str) -> str:

@@ -23,6 +23,7 @@ class QueryTerms:
     terms: tuple[str, ...]  # the query's own terms (with compound parts)
     expansions: tuple[str, ...]  # synonyms and typo corrections, weighted lower
     phrase: tuple[str, ...]  # query terms in order, for the phrase bonus
+    bridged: frozenset[str] = frozenset()  # query terms with a synonym or a typo correction
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -94,6 +95,7 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
     terms = tuple(dict.fromkeys(analysis.analyze(text)))
     phrase = tuple(analysis.analyze_query(text))
     expansions: list[str] = []
+    bridged: set[str] = set()
     synonyms = synonym_map()
     if synonyms:
         # single terms and every run of up to three words, so "junge leute" can map to "jugend"
@@ -103,8 +105,12 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
                 for key in {" ".join(words), " ".join(_singular(w) for w in words)}:
                     for alternative in synonyms.get(key, ()):
                         expansions.extend(alternative.split())
+                        bridged.update(words)
     if vocabulary:
         for term in phrase:
-            expansions.extend(_typo_corrections(term, vocabulary))
+            corrections = _typo_corrections(term, vocabulary)
+            expansions.extend(corrections)
+            if corrections:
+                bridged.add(term)
     expansions = [t for t in dict.fromkeys(expansions) if t not in terms]
-    return QueryTerms(terms=terms, expansions=tuple(expansions), phrase=phrase)
+    return QueryTerms(terms=terms, expansions=tuple(expansions), phrase=phrase, bridged=frozenset(bridged))

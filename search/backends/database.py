@@ -59,6 +59,11 @@ class DatabaseLexical:
         self._refresh()
         return self._frequencies
 
+    def confidence(self, query: QueryTerms) -> float:
+        """``ranking.lexical_confidence`` of the query's words against this index."""
+        self._refresh()
+        return ranking.lexical_confidence(query.phrase, self._frequencies, self._documents, query.bridged)
+
     def _refresh(self) -> None:
         now = time.monotonic()
         generation = loaded_generation()  # the search has just brought the corpus up to date

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from django.utils import timezone
@@ -32,6 +33,7 @@ from search.types import Mode, SearchQuery, SearchResult
 logger = logging.getLogger(__name__)
 
 LEXICAL_LIMIT = 1000
+WORD_FIELDS = ["title", "summary", "topic_names", "body"]
 SEMANTIC_LIMIT = 100
 KNN_CANDIDATES = 500
 RETRY_AFTER_SECONDS = 30
@@ -105,8 +107,10 @@ def document_source(document: CaseDocument, vector: np.ndarray) -> dict:
     }
 
 
-def lexical_search(index: str, text: str, expansions: tuple[str, ...] = ()) -> Search:
-    """Title > summary/topics > body; exact words, decompounded words, synonyms, typos; phrases boosted."""
+def lexical_search(index: str, text: str, expansions: tuple[str, ...] = (), words: Sequence[str] = ()) -> Search:
+    """Title > summary/topics > body; exact words, decompounded words, synonyms, typos; phrases boosted.
+    For each of ``words`` (as typed), a `global` aggregation counts the documents of the whole index that hold
+    it exactly and fuzzily: the statistics of ``ranking.lexical_confidence``, in the same request."""
     fields = ["title^3", "summary^2", "topic_names^2", "body"]
     should = [
         Q("multi_match", query=text, fields=fields, type="best_fields", tie_breaker=0.3),
@@ -139,12 +143,34 @@ def lexical_search(index: str, text: str, expansions: tuple[str, ...] = ()) -> S
     ]
     if expansions:
         should.append(Q("multi_match", query=" ".join(expansions), fields=fields, boost=0.6))
-    return (
+    search = (
         Search(index=index)
         .query(Q("bool", should=should, minimum_should_match=1))
         .source(META_FIELDS)
         .extra(size=LEXICAL_LIMIT, track_total_hits=False)
     )
+    whole_index = search.aggs.bucket("index", "global")  # aggregations are added in place
+    for position, word in enumerate(words):
+        whole_index.bucket(f"exact_{position}", "filter", Q("multi_match", query=word, fields=WORD_FIELDS))
+        whole_index.bucket(
+            f"fuzzy_{position}",
+            "filter",
+            Q("multi_match", query=word, fields=WORD_FIELDS, fuzziness="AUTO", prefix_length=1),
+        )
+    return search
+
+
+def word_confidence(aggregations: Mapping, words: Sequence[tuple[str, str]], bridged: Collection[str]) -> float:
+    """``ranking.lexical_confidence`` from the aggregations of ``lexical_search`` (``words`` as from
+    ``analysis.query_words``); a word the index holds only with a typo counts like one bridged by a synonym."""
+    whole_index = aggregations["index"]
+    frequencies: dict[str, int] = {}
+    reached = set(bridged)
+    for position, (_word, term) in enumerate(words):
+        frequencies[term] = max(frequencies.get(term, 0), whole_index[f"exact_{position}"]["doc_count"])
+        if whole_index[f"fuzzy_{position}"]["doc_count"]:
+            reached.add(term)
+    return ranking.lexical_confidence([term for _word, term in words], frequencies, whole_index["doc_count"], reached)
 
 
 def knn_search(index: str, vector: np.ndarray) -> Search:
@@ -296,15 +322,26 @@ class ElasticsearchBackend:
         terms = None
         if query.text.strip():
             terms = build_query_terms(query.text)
+            confidence = 1.0
             if query.mode != Mode.SEMANTIC:
-                for hit in lexical_search(self.alias, query.text, terms.expansions).using(self.client).execute():
+                words = analysis.query_words(query.text)
+                request = lexical_search(self.alias, query.text, terms.expansions, [word for word, _term in words])
+                response = request.using(self.client).execute()
+                for hit in response:
                     lexical[int(hit.meta.id)] = hit.meta.score
                     metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+                confidence = word_confidence(response.aggregations.to_dict(), words, terms.bridged)
             vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
             if vector is not None:
                 semantic = self._knn(vector, metas)
             scores = ranking.fuse_with_feedback(
-                lexical, semantic, query.mode, vector, self._vectors, lambda moved: self._knn(moved, metas)
+                lexical,
+                semantic,
+                query.mode,
+                vector,
+                self._vectors,
+                lambda moved: self._knn(moved, metas),
+                confidence,
             )
         else:
             scores = {}

@@ -232,3 +232,9 @@ def test_typo_corrections_prefer_the_closest_then_the_most_frequent_terms_in_eve
     assert _typo_corrections("xosten", frequencies) == ["posten", "kosten", "fosten"]
     assert _typo_corrections("xosten", reversed_order) == ["posten", "kosten", "fosten"]
     assert _typo_corrections("kosten", frequencies) == []  # a known word is not corrected
+
+
+def test_query_words_keep_the_typed_word_next_to_its_term():
+    expected = [("bücherei", "bucherei"), ("abends", "abend"), ("offen", "off")]
+    assert analysis.query_words("Bücherei abends offen") == expected
+    assert analysis.query_words("Die Schlaglöcher") == [("schlaglöcher", "schlagloch")]

@@ -12,11 +12,13 @@ from search.backends.elasticsearch import (
     KNN_CANDIDATES,
     SEMANTIC_LIMIT,
     SYNONYMS_SET,
+    WORD_FIELDS,
     document_source,
     index_body,
     knn_search,
     lexical_search,
     related_search,
+    word_confidence,
 )
 from search.documents import CaseDocument
 
@@ -104,3 +106,28 @@ def test_more_like_this_request_body():
     mlt = body["query"]["more_like_this"]
     assert mlt["like"] == [{"_index": "baukasten-cases", "_id": "7"}]
     assert "body" in mlt["fields"]
+
+
+def test_lexical_request_counts_each_query_word_over_the_whole_index():
+    body = lexical_search("baukasten-cases", "Bücherei abends", (), ["bücherei", "abends"]).to_dict()
+    whole_index = body["aggs"]["index"]
+    assert whole_index["global"] == {}
+    exact, fuzzy = whole_index["aggs"]["exact_0"]["filter"], whole_index["aggs"]["fuzzy_0"]["filter"]
+    assert exact == {"multi_match": {"query": "bücherei", "fields": WORD_FIELDS}}
+    assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
+    assert set(whole_index["aggs"]) == {"exact_0", "fuzzy_0", "exact_1", "fuzzy_1"}
+
+
+def test_word_confidence_from_the_aggregations():
+    words = [("bücherei", "bucherei"), ("abends", "abend")]
+
+    def aggregations(bucherei_exact: int, bucherei_fuzzy: int) -> dict:
+        counts = {"exact_0": bucherei_exact, "fuzzy_0": bucherei_fuzzy, "exact_1": 5, "fuzzy_1": 6}
+        return {"index": {"doc_count": 100, **{name: {"doc_count": n} for name, n in counts.items()}}}
+
+    held = word_confidence(aggregations(3, 3), words, frozenset())
+    only_with_a_typo = word_confidence(aggregations(0, 4), words, frozenset())
+    absent = word_confidence(aggregations(0, 0), words, frozenset())
+    assert held == 1.0
+    assert absent < only_with_a_typo < held
+    assert word_confidence(aggregations(0, 0), words, frozenset({"bucherei"})) == only_with_a_typo

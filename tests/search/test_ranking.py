@@ -6,6 +6,7 @@ import pytest
 from search import ranking
 from search.backends.database import nearest_rows, semantic_scores
 from search.corpus import Corpus
+from search.types import Mode
 
 
 def _unit(*values: float) -> np.ndarray:
@@ -56,3 +57,21 @@ def test_nearest_rows_within_a_neighbourhood_never_leave_it():
         20: pytest.approx(1.0),
         40: pytest.approx(1.0),
     }
+
+
+def test_lexical_confidence_is_the_share_of_query_information_the_index_holds():
+    frequencies = {"abend": 5, "off": 40}
+    assert ranking.lexical_confidence(["abend", "off"], frequencies, 100) == 1.0
+    missing_key_word = ranking.lexical_confidence(["bucherei", "abend", "off"], frequencies, 100)
+    assert 0.2 < missing_key_word < 0.6  # the unknown word carries the most information
+    bridged = ranking.lexical_confidence(["bucherei", "abend", "off"], frequencies, 100, bridged={"bucherei"})
+    assert missing_key_word < bridged < 1.0
+    assert ranking.lexical_confidence([], frequencies, 100) == 1.0
+
+
+def test_low_lexical_confidence_lets_the_semantic_match_lead():
+    lexical = {1: 9.0}  # matches only the query's weak words
+    semantic = {1: 0.83, 2: 0.86}  # 2: the case about what the query means
+    assert ranking.best(ranking.fuse(lexical, semantic, Mode.HYBRID), 1) == [1]
+    assert ranking.best(ranking.fuse(lexical, semantic, Mode.HYBRID, confidence=0.4), 1) == [2]
+    assert ranking.fuse(lexical, semantic, Mode.LEXICAL, confidence=0.4) == lexical

@@ -8,13 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from pages.services import site_setup
-from search.models import SynonymGroup
+from search.synonyms import load_starter_thesaurus
 from solutions.services import editorial_setup, solution_index_get_or_create
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO_REGISTER = ROOT / "municipalities" / "demo" / "register.csv"
 DEMO_CASES = ROOT / "solutions" / "demo" / "cases.jsonl"
-DEMO_SYNONYMS = ROOT / "search" / "demo" / "synonyms.txt"
 
 
 class Command(BaseCommand):
@@ -37,10 +36,7 @@ class Command(BaseCommand):
         site_setup()
         editorial_setup(solution_index_get_or_create())
         self.stdout.write("Seitenbaum und Redaktions-Workflow eingerichtet.")
-        if not SynonymGroup.objects.exists():
-            for line in DEMO_SYNONYMS.read_text(encoding="utf-8").splitlines():
-                if line.strip() and not line.startswith("#"):
-                    SynonymGroup.objects.create(terms=line.strip())
+        load_starter_thesaurus()
         call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
         self._ensure_editor()
 
