@@ -24,6 +24,7 @@ class QueryTerms:
     expansions: tuple[str, ...]  # synonyms and typo corrections, weighted lower
     phrase: tuple[str, ...]  # query terms in order, for the phrase bonus
     bridged: frozenset[str] = frozenset()  # query terms with a synonym or a typo correction
+    alternatives: frozenset[str] = frozenset()  # whole synonym words and corrections, without compound parts
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -33,17 +34,17 @@ class QueryTerms:
     def marked(self) -> frozenset[str]:
         """Terms worth highlighting: whole query words and their alternatives, not the compound parts
         of the query (the "schlag" of "Schlaglöcher" would mark "vorgeschlagen")."""
-        return frozenset(self.phrase + self.expansions)
+        return frozenset(self.phrase) | self.alternatives
 
 
-_synonyms: tuple[tuple[int, object], dict[str, set[str]]] | None = None
+_synonyms: tuple[tuple[int, object], dict[str, set[tuple[str, str]]]] | None = None
 _synonym_lock = threading.Lock()
 _synonym_checked = 0.0
 
 
-def synonym_map() -> dict[str, set[str]]:
-    """Analysed term (or space-joined phrase) → index terms of its alternatives; reloaded when editors change
-    a group (checked at most every 30 s per process)."""
+def synonym_map() -> dict[str, set[tuple[str, str]]]:
+    """Analysed term (or space-joined phrase) → its alternatives, each as (query terms, index terms incl.
+    compound parts); reloaded when editors change a group (checked at most every 30 s per process)."""
     global _synonyms, _synonym_checked
     now = time.monotonic()
     if _synonyms is not None and now - _synonym_checked < SYNONYM_CACHE_SECONDS:
@@ -54,14 +55,14 @@ def synonym_map() -> dict[str, set[str]]:
         _synonym_checked = now
         if _synonyms is not None and _synonyms[0] == signature:
             return _synonyms[1]
-        mapping: dict[str, set[str]] = {}
+        mapping: dict[str, set[tuple[str, str]]] = {}
         for group in SynonymGroup.objects.all():
             # key: how the term looks in a query; value: its index terms incl. compound parts, so
             # "Straßenschaden" also reaches texts that say "Schäden an Straßen"
             analysed = {analysis.normalize_synonym_term(x): " ".join(analysis.analyze(x)) for x in group.term_list}
             analysed.pop("", None)
             for key in analysed:
-                mapping.setdefault(key, set()).update(v for k, v in analysed.items() if k != key and v)
+                mapping.setdefault(key, set()).update((k, v) for k, v in analysed.items() if k != key and v)
         _synonyms = (signature, mapping)
         return mapping
 
@@ -96,6 +97,7 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
     phrase = tuple(analysis.analyze_query(text))
     expansions: list[str] = []
     bridged: set[str] = set()
+    alternatives: set[str] = set()
     synonyms = synonym_map()
     if synonyms:
         # single terms and every run of up to three words, so "junge leute" can map to "jugend"
@@ -103,14 +105,22 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
             for start in range(len(phrase) - size + 1):
                 words = phrase[start : start + size]
                 for key in {" ".join(words), " ".join(_singular(w) for w in words)}:
-                    for alternative in synonyms.get(key, ()):
-                        expansions.extend(alternative.split())
+                    for query_terms, index_terms in synonyms.get(key, ()):
+                        expansions.extend(index_terms.split())
+                        alternatives.update(query_terms.split())
                         bridged.update(words)
     if vocabulary:
         for term in phrase:
             corrections = _typo_corrections(term, vocabulary)
             expansions.extend(corrections)
+            alternatives.update(corrections)
             if corrections:
                 bridged.add(term)
     expansions = [t for t in dict.fromkeys(expansions) if t not in terms]
-    return QueryTerms(terms=terms, expansions=tuple(expansions), phrase=phrase, bridged=frozenset(bridged))
+    return QueryTerms(
+        terms=terms,
+        expansions=tuple(expansions),
+        phrase=phrase,
+        bridged=frozenset(bridged),
+        alternatives=frozenset(alternatives),
+    )

@@ -37,3 +37,10 @@ def test_comment_lines_and_blank_lines_are_not_groups(tmp_path):
     path = tmp_path / "synonyms.txt"
     path.write_text("# Kommentar\n\nMüll, Abfall\n", encoding="utf-8")
     assert starter_groups(path) == ["Müll, Abfall"]
+
+
+def test_only_whole_alternatives_are_highlighted_not_their_compound_parts():
+    load_starter_thesaurus()
+    marked = build_query_terms("Bücherei").marked
+    assert {"bucherei", "bibliothek", "stadtbibliothek"} <= marked
+    assert "stadt" not in marked and "gemeind" not in marked  # parts of "Stadtbibliothek", "Gemeindebücherei"
