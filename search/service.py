@@ -83,7 +83,7 @@ def database_search(query: SearchQuery) -> SearchResult:
             vector,
             vectors_of=lambda ids: corpus.vectors[[corpus.row_of[i] for i in ids if i in corpus.row_of]],
             knn=lambda moved: semantic_scores(corpus, moved, rows=pool),
-            confidence=lexical.confidence(terms),
+            confidence=lexical.confidence(terms) if query.mode == Mode.HYBRID else 1.0,
         )
     else:  # no words: every case, most recently confirmed first
         scores = {entry_id: _recency(meta.last_confirmed, today) for entry_id, meta in corpus.meta.items()}

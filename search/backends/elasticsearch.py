@@ -149,6 +149,8 @@ def lexical_search(index: str, text: str, expansions: tuple[str, ...] = (), word
         .source(META_FIELDS)
         .extra(size=LEXICAL_LIMIT, track_total_hits=False)
     )
+    if not words:
+        return search
     whole_index = search.aggs.bucket("index", "global")  # aggregations are added in place
     for position, word in enumerate(words):
         whole_index.bucket(f"exact_{position}", "filter", Q("multi_match", query=word, fields=WORD_FIELDS))
@@ -324,13 +326,15 @@ class ElasticsearchBackend:
             terms = build_query_terms(query.text)
             confidence = 1.0
             if query.mode != Mode.SEMANTIC:
-                words = analysis.query_words(query.text)
+                # word statistics only where they are used: to weigh the lexical side of the hybrid blend
+                words = analysis.query_words(query.text) if query.mode == Mode.HYBRID else []
                 request = lexical_search(self.alias, query.text, terms.expansions, [word for word, _term in words])
                 response = request.using(self.client).execute()
                 for hit in response:
                     lexical[int(hit.meta.id)] = hit.meta.score
                     metas[int(hit.meta.id)] = _Meta(hit.to_dict())
-                confidence = word_confidence(response.aggregations.to_dict(), words, terms.bridged)
+                if words:
+                    confidence = word_confidence(response.aggregations.to_dict(), words, terms.bridged)
             vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
             if vector is not None:
                 semantic = self._knn(vector, metas)

@@ -91,6 +91,7 @@ def test_lexical_request_body():
     assert body_phrase["match_phrase"]["body"]["slop"] == 2
     assert expansions["multi_match"]["query"] == "strassenschad"
     assert body["size"] == 1000 and "embedding" not in body["_source"]
+    assert "aggs" not in body  # word statistics only for the hybrid blend
 
 
 def test_knn_request_body():
