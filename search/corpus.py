@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,6 +52,38 @@ class Corpus:
     row_of: dict[int, int] = field(default_factory=dict)
     signature: tuple[int, int] = (0, 0)  # (count, highest seq) of the table when read
     generation: int | None = None  # IndexGeneration when read
+    # facet -> value -> rows holding it; built on the first filtered search (a corpus is never changed in place)
+    _rows_by_value: dict[str, dict[str, np.ndarray]] | None = field(default=None, repr=False)
+
+    def rows_matching(self, filters: Mapping[str, tuple[str, ...]]) -> np.ndarray | None:
+        """The rows of the entries that pass ``filters`` (any wanted value per facet, every facet), in row
+        order; None without an active filter."""
+        active = {facet: wanted for facet, wanted in filters.items() if wanted}
+        if not active:
+            return None
+        by_value = self._rows_by_value
+        if by_value is None:
+            by_value = self._rows_by_value = self._index_rows()
+        passing = np.ones(len(self.ids), dtype=bool)
+        for facet, wanted in active.items():
+            in_facet = np.zeros(len(self.ids), dtype=bool)
+            for value in wanted:
+                rows = by_value.get(facet, {}).get(value)
+                if rows is not None:
+                    in_facet[rows] = True
+            passing &= in_facet
+        return np.flatnonzero(passing)
+
+    def _index_rows(self) -> dict[str, dict[str, np.ndarray]]:
+        collected: dict[str, dict[str, list[int]]] = {}
+        for row, entry_id in enumerate(self.ids):
+            for facet, values in self.meta[entry_id].by_facet.items():
+                for value in values:
+                    collected.setdefault(facet, {}).setdefault(value, []).append(row)
+        return {
+            facet: {value: np.asarray(rows, dtype=np.int64) for value, rows in by_value.items()}
+            for facet, by_value in collected.items()
+        }
 
 
 _lock = threading.RLock()

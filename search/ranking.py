@@ -16,8 +16,9 @@ from search.types import Mode
 # the best candidate, not min-max, so tiny differences among few candidates are not blown up.
 SEMANTIC_SHARE = 0.7
 SEMANTIC_BAND = 0.1
-# Hybrid results below this share of the best score are dropped: without it every query "finds" the
+# Hybrid results below this share of the best result are dropped: without it every query "finds" the
 # hundred nearest embeddings. Costs nothing measurable on bench/relevance, cuts the median count 120 → 37.
+# Applied per selection by ``facets.select``, so a filter is measured against its own best hit.
 MIN_RELATIVE_SCORE = 0.2
 # A query word the index does not hold ("Bücherei" where the cases say "Bibliothek") cannot be matched
 # lexically; the lexical candidates then match only the query's weaker words ("abends", "offen"). The lexical
@@ -52,25 +53,44 @@ def lexical_confidence(
     return covered / total if total > 0 else 1.0
 
 
+def min_share(mode: Mode) -> float:
+    """The share of the best hit below which results are dropped (see MIN_RELATIVE_SCORE)."""
+    return MIN_RELATIVE_SCORE if mode == Mode.HYBRID else 0.0
+
+
 def fuse(
-    lexical: Mapping[int, float], semantic: Mapping[int, float], mode: Mode, confidence: float = 1.0
+    lexical: Mapping[int, float],
+    semantic: Mapping[int, float],
+    mode: Mode,
+    confidence: float = 1.0,
+    within: Callable[[int], bool] | None = None,
 ) -> dict[int, float]:
     """Hybrid score = share × semantic + (1 − share) × confidence × lexical, each scaled to [0, 1]: BM25 by the
     best candidate's score, cosine by its distance below the best candidate within SEMANTIC_BAND;
-    ``confidence`` from ``lexical_confidence``."""
+    ``confidence`` from ``lexical_confidence``. With ``within`` (the active filters), "best" means the best
+    candidate that passes them: ticking "Ehrenamt" ranks the Ehrenamt cases among themselves, instead of
+    measuring them against an apprentice case that scores far higher but is filtered out."""
     if mode == Mode.LEXICAL:
         return dict(lexical)
     if mode == Mode.SEMANTIC:
         return dict(semantic)
-    top_lexical = max(lexical.values(), default=0.0)
-    floor = max(semantic.values(), default=0.0) - SEMANTIC_BAND
+    top_lexical = _best_within(lexical, within)
+    floor = _best_within(semantic, within) - SEMANTIC_BAND
     fused: dict[int, float] = {}
     for doc in set(lexical) | set(semantic):
         lex = lexical.get(doc, 0.0) / top_lexical if top_lexical > 0 else 0.0
         sem = max(0.0, (semantic[doc] - floor) / SEMANTIC_BAND) if doc in semantic else 0.0
         fused[doc] = SEMANTIC_SHARE * sem + (1 - SEMANTIC_SHARE) * confidence * lex
-    best = max(fused.values(), default=0.0)
-    return {doc: score for doc, score in fused.items() if score >= MIN_RELATIVE_SCORE * best}
+    return fused
+
+
+def _best_within(scores: Mapping[int, float], within: Callable[[int], bool] | None) -> float:
+    """The best score among the documents ``within`` accepts; the best of all if there is none."""
+    if within is not None:
+        best_within = max((score for doc, score in scores.items() if within(doc)), default=None)
+        if best_within is not None:
+            return best_within
+    return max(scores.values(), default=0.0)
 
 
 def fuse_with_feedback(
@@ -81,14 +101,17 @@ def fuse_with_feedback(
     vectors_of: Callable[[list[int]], np.ndarray],
     knn: Callable[[np.ndarray], Mapping[int, float]],
     confidence: float = 1.0,
+    within: Callable[[int], bool] | None = None,
 ) -> dict[int, float]:
-    """``fuse``; in hybrid mode the query vector then moves towards the best FEEDBACK_DOCS hits
-    (``vectors_of`` their ids), the semantic side is searched again with it (``knn``) and fused anew."""
-    scores = fuse(lexical, semantic, mode, confidence)
+    """``fuse``; in hybrid mode the query vector then moves towards the best FEEDBACK_DOCS hits (among those
+    ``within`` accepts; ``vectors_of`` their ids), the semantic side is searched again with it (``knn``) and
+    fused anew."""
+    scores = fuse(lexical, semantic, mode, confidence, within)
     if mode != Mode.HYBRID or vector is None or not scores:
         return scores
-    moved = feedback_vector(vector, vectors_of(best(scores, FEEDBACK_DOCS)))
-    return fuse(lexical, knn(moved), mode, confidence)
+    leaders = {doc: score for doc, score in scores.items() if within(doc)} if within is not None else scores
+    moved = feedback_vector(vector, vectors_of(best(leaders or scores, FEEDBACK_DOCS)))
+    return fuse(lexical, knn(moved), mode, confidence, within)
 
 
 def best(scores: Mapping[int, float], count: int) -> list[int]:

@@ -189,7 +189,12 @@ def nearest_rows(
     candidates = np.arange(len(corpus.ids)) if rows is None else np.sort(rows)
     if not len(candidates):
         return candidates, np.zeros(0, dtype=np.float32)
-    similarities = corpus.vectors @ vector if rows is None else corpus.vectors[candidates] @ vector
+    if rows is None:
+        similarities = corpus.vectors @ vector
+    elif len(candidates) * 4 > len(corpus.ids):  # copying a large share of the matrix costs more than the product
+        similarities = (corpus.vectors @ vector)[candidates]
+    else:
+        similarities = corpus.vectors[candidates] @ vector
     k = min(limit, len(candidates))
     top = np.sort(np.argpartition(-similarities, k - 1)[:k])
     top = top[np.argsort(-similarities[top], kind="stable")]

@@ -17,13 +17,13 @@ import numpy as np
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch.dsl import Date, DenseVector, Document, Keyword, Q, Search, Text
+from elasticsearch.dsl import Date, DenseVector, Document, Keyword, MultiSearch, Q, Search, Text
 from elasticsearch.helpers import bulk
 
 from search import analysis, ranking
 from search.documents import CaseDocument
 from search.embeddings import DIMENSIONS
-from search.facets import facet_counts, matches
+from search.facets import matches, select
 from search.hits import make_hit
 from search.labels import facet_labels
 from search.near import asking_municipality, lead_profiles
@@ -36,6 +36,7 @@ LEXICAL_LIMIT = 1000
 WORD_FIELDS = ["title", "summary", "topic_names", "body"]
 SEMANTIC_LIMIT = 100
 KNN_CANDIDATES = 500
+FACET_FIELDS = {"topic": "topics", "size_class": "size_classes", "state": "state", "status": "status"}
 RETRY_AFTER_SECONDS = 30
 SYNONYMS_SET = "baukasten-synonyms"
 META_FIELDS = [
@@ -175,11 +176,17 @@ def word_confidence(aggregations: Mapping, words: Sequence[tuple[str, str]], bri
     return ranking.lexical_confidence([term for _word, term in words], frequencies, whole_index["doc_count"], reached)
 
 
-def knn_search(index: str, vector: np.ndarray) -> Search:
+def knn_search(index: str, vector: np.ndarray, filters: Mapping[str, tuple[str, ...]] | None = None) -> Search:
+    """The nearest cases; with ``filters``, the nearest that pass them (ES filters during the kNN search)."""
+    clauses = [Q("terms", **{FACET_FIELDS[facet]: list(wanted)}) for facet, wanted in (filters or {}).items() if wanted]
     return (
         Search(index=index)
         .knn(
-            field="embedding", k=SEMANTIC_LIMIT, num_candidates=KNN_CANDIDATES, query_vector=[float(x) for x in vector]
+            field="embedding",
+            k=SEMANTIC_LIMIT,
+            num_candidates=KNN_CANDIDATES,
+            query_vector=[float(x) for x in vector],
+            **({"filter": Q("bool", filter=clauses)} if clauses else {}),
         )
         .source(META_FIELDS)
         .extra(size=SEMANTIC_LIMIT)
@@ -211,8 +218,7 @@ class _Meta:
         self.source = source
 
     def values(self, facet: str) -> frozenset[str]:
-        key = {"topic": "topics", "size_class": "size_classes"}.get(facet, facet)
-        value = self.source.get(key)
+        value = self.source.get(FACET_FIELDS[facet])
         if isinstance(value, list):
             return frozenset(value)
         return frozenset([value]) if value else frozenset()
@@ -318,6 +324,7 @@ class ElasticsearchBackend:
         from search.service import query_vector
 
         today = timezone.localdate()
+        filters = query.filters()
         metas: dict[int, _Meta] = {}
         lexical: dict[int, float] = {}
         semantic: dict[int, float] = {}
@@ -337,15 +344,18 @@ class ElasticsearchBackend:
                     confidence = word_confidence(response.aggregations.to_dict(), words, terms.bridged)
             vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
             if vector is not None:
-                semantic = self._knn(vector, metas)
+                semantic = self._knn(vector, metas, filters)
             scores = ranking.fuse_with_feedback(
                 lexical,
                 semantic,
                 query.mode,
                 vector,
                 self._vectors,
-                lambda moved: self._knn(moved, metas),
+                lambda moved: self._knn(moved, metas, filters),
                 confidence,
+                within=(lambda doc: doc in metas and matches(metas[doc].values, filters))
+                if any(filters.values())
+                else None,
             )
         else:
             scores = {}
@@ -365,9 +375,13 @@ class ElasticsearchBackend:
             boosts[doc] = ranking.confirmation_boost(confirmed_date, today) + near_boost
             reasons[doc] = why
         scores = ranking.apply_boosts(scores, boosts)
-        filters = query.filters()
-        facets = facet_counts((metas[doc].values for doc in scores), filters, facet_labels())
-        kept = sorted((doc for doc in scores if matches(metas[doc].values, filters)), key=lambda d: (-scores[d], d))
+        kept, facets = select(
+            scores,
+            lambda doc: metas[doc].values,
+            filters,
+            facet_labels(),
+            ranking.min_share(query.mode) if terms else 0.0,
+        )
         start = (query.page - 1) * query.page_size
         page_ids = kept[start : start + query.page_size]
         bodies = {}
@@ -380,12 +394,20 @@ class ElasticsearchBackend:
         ]
         return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=self.name)
 
-    def _knn(self, vector: np.ndarray, metas: dict[int, _Meta]) -> dict[int, float]:
+    def _knn(
+        self, vector: np.ndarray, metas: dict[int, _Meta], filters: Mapping[str, tuple[str, ...]]
+    ) -> dict[int, float]:
+        """The nearest cases and, with filters, the nearest that pass them (both in one round trip): the
+        first for the facets, the second so that a rare Bundesland still gets its hits."""
+        requests = MultiSearch(index=self.alias).add(knn_search(self.alias, vector))
+        if any(filters.values()):
+            requests = requests.add(knn_search(self.alias, vector, filters))
         semantic = {}
-        for hit in knn_search(self.alias, vector).using(self.client).execute():
-            # ES scores cosine kNN as (1 + cos) / 2; fusion works on the cosine, like the database backend.
-            semantic[int(hit.meta.id)] = 2 * hit.meta.score - 1
-            metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+        for response in requests.using(self.client).execute():
+            for hit in response:
+                # ES scores cosine kNN as (1 + cos) / 2; fusion works on the cosine, like the database backend.
+                semantic[int(hit.meta.id)] = 2 * hit.meta.score - 1
+                metas[int(hit.meta.id)] = _Meta(hit.to_dict())
         return semantic
 
     def _vectors(self, page_ids: list[int]) -> np.ndarray:

@@ -100,6 +100,17 @@ def test_knn_request_body():
     assert body["knn"]["k"] == SEMANTIC_LIMIT
     assert body["knn"]["num_candidates"] == KNN_CANDIDATES
     assert len(body["knn"]["query_vector"]) == 384
+    assert "filter" not in body["knn"]
+
+
+def test_filtered_knn_request_filters_during_the_search():
+    vector = np.zeros(384, dtype=np.float32)
+    filters = {"topic": ("jugend", "mobilitaet"), "state": ("08",), "status": ()}
+    body = knn_search("baukasten-cases", vector, filters).to_dict()
+    assert body["knn"]["filter"] == {
+        "bool": {"filter": [{"terms": {"topics": ["jugend", "mobilitaet"]}}, {"terms": {"state": ["08"]}}]}
+    }
+    assert body["knn"]["k"] == SEMANTIC_LIMIT
 
 
 def test_more_like_this_request_body():

@@ -75,3 +75,52 @@ def test_low_lexical_confidence_lets_the_semantic_match_lead():
     assert ranking.best(ranking.fuse(lexical, semantic, Mode.HYBRID), 1) == [1]
     assert ranking.best(ranking.fuse(lexical, semantic, Mode.HYBRID, confidence=0.4), 1) == [2]
     assert ranking.fuse(lexical, semantic, Mode.LEXICAL, confidence=0.4) == lexical
+
+
+def test_with_a_filter_the_blend_measures_cases_against_the_best_that_passes_it():
+    # 1 is about what the query means but filtered out; 2 and 3 pass the filter, 2 is clearly the better one
+    lexical = {1: 10.0, 2: 2.0, 3: 1.0}
+    semantic = {1: 0.90, 2: 0.79, 3: 0.74}
+    unfiltered = ranking.fuse(lexical, semantic, Mode.HYBRID)
+    assert unfiltered[2] == pytest.approx(0.3 * 0.2)  # far below 1's cosine band: only its small lexical share
+    filtered = ranking.fuse(lexical, semantic, Mode.HYBRID, within=lambda doc: doc != 1)
+    assert filtered[2] == pytest.approx(1.0)  # the best case that passes: full semantic and lexical share
+    assert filtered[2] > filtered[3] > 0.3 * 0.5
+    # a filter no candidate passes changes nothing
+    assert ranking.fuse(lexical, semantic, Mode.HYBRID, within=lambda doc: False) == unfiltered
+
+
+def test_feedback_follows_the_best_hits_that_pass_the_filter():
+    moved_towards: list[list[int]] = []
+    ranking.fuse_with_feedback(
+        {1: 9.0, 2: 3.0, 3: 2.0},
+        {1: 0.9, 2: 0.85, 3: 0.84},
+        Mode.HYBRID,
+        _unit(1, 0),
+        vectors_of=lambda ids: moved_towards.append(ids) or np.zeros((0, 2), dtype=np.float32),
+        knn=lambda moved: {1: 0.9, 2: 0.85, 3: 0.84},
+        within=lambda doc: doc != 1,
+    )
+    assert moved_towards == [[2, 3]]
+
+
+def test_min_share_drops_weak_hits_only_in_hybrid_mode():
+    assert ranking.min_share(Mode.HYBRID) == ranking.MIN_RELATIVE_SCORE
+    assert ranking.min_share(Mode.LEXICAL) == ranking.min_share(Mode.SEMANTIC) == 0.0
+
+
+def test_filtered_rows_and_their_nearest_entries_come_on_top_of_the_nearest_of_all():
+    from search.service import _nearest
+
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(300, 8))
+    query = vectors[0] / np.linalg.norm(vectors[0])
+    corpus = _corpus(vectors.tolist())
+    similarities = corpus.vectors @ query
+    farthest = np.argsort(similarities)[:20]  # none of them is among the 100 nearest of all
+    nearest_of_all = _nearest(corpus, query, None, None)
+    assert len(nearest_of_all) == 100 and not {corpus.ids[row] for row in farthest} & set(nearest_of_all)
+    with_filter = _nearest(corpus, query, None, np.sort(farthest))
+    assert {corpus.ids[row] for row in farthest} <= set(with_filter)
+    assert set(nearest_of_all) <= set(with_filter)  # the nearest of all stay, for the facets
+    assert with_filter[corpus.ids[farthest[0]]] == pytest.approx(float(similarities[farthest[0]]), abs=1e-5)

@@ -111,3 +111,17 @@ def _refresh():
 
     for backend in configured_external_backends():
         backend.client.indices.refresh(index=backend.alias)
+
+
+def test_a_filter_shows_its_own_best_cases_and_the_facet_says_how_many(indexed):
+    text = "Heizkosten in öffentlichen Gebäuden senken"
+    unfiltered = run(mode="hybrid", q=text)
+    assert slugs(unfiltered)[0] == "hemmingen-heizung"
+    state_counts = {v.value: v.count for v in unfiltered.facets["state"]}
+    # the street-light case saves energy too, but far less to the point than the heating case
+    filtered = run(mode="hybrid", q=text, state="08")
+    assert "calw-strassenlaterne" in slugs(filtered)
+    assert all(hit.municipality["ags"].startswith("08") for hit in filtered.hits)
+    # the facet measured Baden-Württemberg's cases against their own best as well, not against the heating case
+    # (ticking it then ranks them among themselves, which can let a second weak case pass)
+    assert 1 <= state_counts["08"] <= filtered.total
