@@ -13,6 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from search import analysis
+from search.known_words import is_known_word
 from search.models import SynonymGroup
 
 SYNONYM_CACHE_SECONDS = 30
@@ -110,7 +111,13 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
                         alternatives.update(query_terms.split())
                         bridged.update(words)
     if vocabulary:
+        # a real word the index does not hold ("Schlange") is no misspelling of one it holds ("Schlag")
+        real_words = {
+            term for word, term in analysis.query_words(text) if term not in vocabulary and is_known_word(word)
+        }
         for term in phrase:
+            if term in real_words:
+                continue
             corrections = _typo_corrections(term, vocabulary)
             expansions.extend(corrections)
             alternatives.update(corrections)

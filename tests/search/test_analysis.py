@@ -234,6 +234,18 @@ def test_typo_corrections_prefer_the_closest_then_the_most_frequent_terms_in_eve
     assert _typo_corrections("kosten", frequencies) == []  # a known word is not corrected
 
 
+@pytest.mark.django_db
+def test_a_real_word_the_index_lacks_is_not_corrected_to_one_it_holds():
+    from search.query_terms import build_query_terms
+
+    vocabulary = {"schlag": 40, "schlank": 2, "amt": 90, "erfass": 30}
+    waiting = build_query_terms("Schlange stehen im Amt", vocabulary)
+    assert "schlag" not in waiting.expansions and "schlank" not in waiting.expansions
+    assert "schlang" not in waiting.bridged
+    typo = build_query_terms("Schläge erfasen", vocabulary)
+    assert "erfass" in typo.expansions  # a misspelling still is corrected
+
+
 def test_query_words_keep_the_typed_word_next_to_its_term():
     expected = [("bücherei", "bucherei"), ("abends", "abend"), ("offen", "off")]
     assert analysis.query_words("Bücherei abends offen") == expected
