@@ -11,12 +11,13 @@ from config.health import healthz
 from config.ratelimit import ratelimit
 from municipalities import account_views
 from pages.sitemaps import SITEMAPS
-from pages.views import robots_txt
+from pages.views import favicon, robots_txt
 from search import views as search_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -24,8 +24,11 @@ def select(
     filters: Mapping[str, tuple[str, ...]],
     labels: Mapping[str, Mapping[str, str]],
     min_share: float = 0.0,
+    order: Mapping[int, float] | None = None,
 ) -> tuple[list[int], dict[str, list[FacetValue]]]:
-    """The documents that pass ``filters`` (best first, ties by id) and the facets.
+    """The documents that pass ``filters`` (best first by ``order``, default ``scores``; ties by id) and the
+    facets. ``scores`` are the relevance the cut below is measured on: boosts for recency or a similar town
+    order the hits but rescue none.
 
     With ``min_share``, a document counts only if it scores at least that share of the best document of the
     same selection: the results against the best result, a facet value against the best document that value
@@ -63,7 +66,8 @@ def select(
             for value in values_of(facet):  # plain increments: Counter.update costs a call per document
                 if score >= min_share * bests.get(value, 0.0):
                     counter[value] += 1
-    kept.sort(key=lambda doc: (-scores[doc], doc))
+    ranked = scores if order is None else order
+    kept.sort(key=lambda doc: (-ranked[doc], doc))
     return kept, _facet_values(counters, filters, labels)
 
 

@@ -110,7 +110,11 @@ def fuse_with_feedback(
     if mode != Mode.HYBRID or vector is None or not scores:
         return scores
     leaders = {doc: score for doc, score in scores.items() if within(doc)} if within is not None else scores
-    moved = feedback_vector(vector, vectors_of(best(leaders or scores, FEEDBACK_DOCS)))
+    leaders = leaders or scores
+    # only real hits lead: a candidate below the cut (say, the one heating case a pothole query's kNN brings
+    # along) would pull the query towards itself
+    floor = MIN_RELATIVE_SCORE * max(leaders.values())
+    moved = feedback_vector(vector, vectors_of(best({d: s for d, s in leaders.items() if s >= floor}, FEEDBACK_DOCS)))
     return fuse(lexical, knn(moved), mode, confidence, within)
 
 

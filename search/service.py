@@ -102,7 +102,7 @@ def database_search(query: SearchQuery) -> SearchResult:
         near_boost, near_why = ranking.near_reasons(asking, leads.get(meta.lead_ags))
         boosts[doc] = ranking.confirmation_boost(meta.last_confirmed, today) + near_boost
         reasons[doc] = near_why
-    scores = ranking.apply_boosts(scores, boosts)
+    ranked = ranking.apply_boosts(scores, boosts)
 
     kept, facets = select(
         scores,
@@ -110,13 +110,14 @@ def database_search(query: SearchQuery) -> SearchResult:
         filters,
         facet_labels(),
         ranking.min_share(query.mode) if terms else 0.0,
+        order=ranked,
     )
     start = (query.page - 1) * query.page_size
     page_ids = kept[start : start + query.page_size]
     entries = {e["id"]: e for e in SearchEntry.objects.filter(id__in=page_ids).values()}
     marked = terms.marked if terms else frozenset()
     hits = [
-        make_hit(entries[doc]["page_id"], entries[doc], scores[doc], reasons.get(doc, []), entries[doc]["body"], marked)
+        make_hit(entries[doc]["page_id"], entries[doc], ranked[doc], reasons.get(doc, []), entries[doc]["body"], marked)
         for doc in page_ids
         if doc in entries
     ]

@@ -374,13 +374,14 @@ class ElasticsearchBackend:
             near_boost, why = ranking.near_reasons(asking, leads.get(source.get("lead_ags", "")))
             boosts[doc] = ranking.confirmation_boost(confirmed_date, today) + near_boost
             reasons[doc] = why
-        scores = ranking.apply_boosts(scores, boosts)
+        ranked = ranking.apply_boosts(scores, boosts)
         kept, facets = select(
             scores,
             lambda doc: metas[doc].values,
             filters,
             facet_labels(),
             ranking.min_share(query.mode) if terms else 0.0,
+            order=ranked,
         )
         start = (query.page - 1) * query.page_size
         page_ids = kept[start : start + query.page_size]
@@ -390,7 +391,7 @@ class ElasticsearchBackend:
             bodies = {int(d["_id"]): d.get("_source", {}).get("body", "") for d in response["docs"] if d.get("found")}
         marked = terms.marked if terms else frozenset()
         hits = [
-            make_hit(doc, metas[doc].source, scores[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
+            make_hit(doc, metas[doc].source, ranked[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
         ]
         return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=self.name)
 

@@ -65,3 +65,10 @@ def test_unknown_address_gets_the_german_404_page(client, site):
     response = client.get("/gibt-es-nicht/")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client, site):
+    page = client.get("/")
+    assert b'rel="icon" href="/static/img/favicon.svg"' in page.content
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
