@@ -58,6 +58,11 @@ class Corpus:
     def rows_matching(self, filters: Mapping[str, tuple[str, ...]]) -> np.ndarray | None:
         """The rows of the entries that pass ``filters`` (any wanted value per facet, every facet), in row
         order; None without an active filter."""
+        passing = self.filter_mask(filters)
+        return None if passing is None else np.flatnonzero(passing)
+
+    def filter_mask(self, filters: Mapping[str, tuple[str, ...]]) -> np.ndarray | None:
+        """Per row, whether its entry passes ``filters``; None without an active filter."""
         active = {facet: wanted for facet, wanted in filters.items() if wanted}
         if not active:
             return None
@@ -72,7 +77,7 @@ class Corpus:
                 if rows is not None:
                     in_facet[rows] = True
             passing &= in_facet
-        return np.flatnonzero(passing)
+        return passing
 
     def _index_rows(self) -> dict[str, dict[str, np.ndarray]]:
         collected: dict[str, dict[str, list[int]]] = {}

@@ -15,20 +15,17 @@ def matches(values_of: Callable[[str], frozenset[str]], filters: Mapping[str, tu
     return all(not wanted or values_of(facet) & set(wanted) for facet, wanted in filters.items())
 
 
-ValuesOf = Callable[[str], frozenset[str]]
-
-
 def select(
     scores: Mapping[int, float],
-    values: Callable[[int], ValuesOf],
+    values: Callable[[int], Mapping[str, frozenset[str]]],
     filters: Mapping[str, tuple[str, ...]],
     labels: Mapping[str, Mapping[str, str]],
     min_share: float = 0.0,
     order: Mapping[int, float] | None = None,
 ) -> tuple[list[int], dict[str, list[FacetValue]]]:
     """The documents that pass ``filters`` (best first by ``order``, default ``scores``; ties by id) and the
-    facets. ``scores`` are the relevance the cut below is measured on: boosts for recency or a similar town
-    order the hits but rescue none.
+    facets; ``values`` gives a document's values per facet. ``scores`` are the relevance the cut below is
+    measured on: boosts for recency or a similar town order the hits but rescue none.
 
     With ``min_share``, a document counts only if it scores at least that share of the best document of the
     same selection: the results against the best result, a facet value against the best document that value
@@ -39,10 +36,10 @@ def select(
     active = {facet: set(wanted) for facet, wanted in filters.items() if wanted}
     # One pass to sort documents: one failing no filter is a result and counts in every facet, one failing
     # exactly one filter counts only in that filter's facet (the values it would add), any other in none.
-    placed: list[tuple[int, float, ValuesOf, list[str]]] = []
+    placed: list[tuple[int, float, Mapping[str, frozenset[str]], list[str]]] = []
     for doc, score in scores.items():
         values_of = values(doc)
-        failing = [facet for facet, wanted in active.items() if values_of(facet).isdisjoint(wanted)]
+        failing = [facet for facet, wanted in active.items() if values_of[facet].isdisjoint(wanted)]
         if len(failing) <= 1:
             placed.append((doc, score, values_of, failing))
     best_result = 0.0
@@ -53,7 +50,7 @@ def select(
                 best_result = max(best_result, score)
             for facet in failing or FACETS:
                 bests = best_value[facet]
-                for value in values_of(facet):
+                for value in values_of[facet]:
                     if score > bests.get(value, 0.0):
                         bests[value] = score
     kept: list[int] = []
@@ -63,7 +60,7 @@ def select(
             kept.append(doc)
         for facet in failing or FACETS:
             counter, bests = counters[facet], best_value[facet]
-            for value in values_of(facet):  # plain increments: Counter.update costs a call per document
+            for value in values_of[facet]:  # plain increments: Counter.update costs a call per document
                 if score >= min_share * bests.get(value, 0.0):
                     counter[value] += 1
     ranked = scores if order is None else order

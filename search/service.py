@@ -18,7 +18,7 @@ from search.backends import active_external_backend
 from search.backends.database import database_corpus, lexical, nearest_rows, semantic_scores
 from search.corpus import Corpus
 from search.embeddings import get_embedder
-from search.facets import matches, select
+from search.facets import select
 from search.hits import make_hit
 from search.labels import facet_labels
 from search.models import SearchEntry
@@ -66,7 +66,8 @@ def database_search(query: SearchQuery) -> SearchResult:
     filters = query.filters()
     terms = None
     if query.text.strip():
-        filtered_rows = corpus.rows_matching(filters)
+        passing = corpus.filter_mask(filters)
+        filtered_rows = None if passing is None else np.flatnonzero(passing)
         # The semantic side runs in a helper thread while this one waits for the lexical SQL: the
         # embedding (C code) and the kNN (BLAS) release the GIL, and at 50,000 cases each side takes 10–25 ms.
         semantic_side = (
@@ -85,9 +86,7 @@ def database_search(query: SearchQuery) -> SearchResult:
             vectors_of=lambda ids: corpus.vectors[[corpus.row_of[i] for i in ids if i in corpus.row_of]],
             knn=lambda moved: _nearest(corpus, moved, pool, filtered_rows),
             confidence=lexical.confidence(terms) if query.mode == Mode.HYBRID else 1.0,
-            within=(lambda doc: doc in corpus.meta and matches(corpus.meta[doc].values, filters))
-            if filtered_rows is not None
-            else None,
+            within=None if passing is None else lambda doc: doc in corpus.row_of and passing[corpus.row_of[doc]],
         )
     else:  # no words: every case, most recently confirmed first
         scores = {entry_id: _recency(meta.last_confirmed, today) for entry_id, meta in corpus.meta.items()}
@@ -106,7 +105,7 @@ def database_search(query: SearchQuery) -> SearchResult:
 
     kept, facets = select(
         scores,
-        lambda doc: corpus.meta[doc].values,
+        lambda doc: corpus.meta[doc].by_facet,
         filters,
         facet_labels(),
         ranking.min_share(query.mode) if terms else 0.0,

@@ -212,16 +212,20 @@ def related_search(index: str, page_id: int, size: int = 4) -> Search:
 
 
 class _Meta:
-    __slots__ = ("source",)
+    __slots__ = ("by_facet", "source")
 
     def __init__(self, source: dict) -> None:
         self.source = source
+        self.by_facet = {facet: _values(source.get(field)) for facet, field in FACET_FIELDS.items()}
 
     def values(self, facet: str) -> frozenset[str]:
-        value = self.source.get(FACET_FIELDS[facet])
-        if isinstance(value, list):
-            return frozenset(value)
-        return frozenset([value]) if value else frozenset()
+        return self.by_facet[facet]
+
+
+def _values(value) -> frozenset[str]:
+    if isinstance(value, list):
+        return frozenset(value)
+    return frozenset([value]) if value else frozenset()
 
 
 class ElasticsearchBackend:
@@ -377,7 +381,7 @@ class ElasticsearchBackend:
         ranked = ranking.apply_boosts(scores, boosts)
         kept, facets = select(
             scores,
-            lambda doc: metas[doc].values,
+            lambda doc: metas[doc].by_facet,
             filters,
             facet_labels(),
             ranking.min_share(query.mode) if terms else 0.0,

@@ -20,8 +20,7 @@ DOCS = {
 
 def _values(doc: int):
     topic, state, _score = DOCS[doc]
-    by_facet = {"topic": {topic}, "size_class": set(), "state": {state}, "status": set()}
-    return lambda facet: frozenset(by_facet[facet])
+    return {"topic": frozenset([topic]), "size_class": frozenset(), "state": frozenset([state]), "status": frozenset()}
 
 
 SCORES = {doc: score for doc, (_topic, _state, score) in DOCS.items()}
