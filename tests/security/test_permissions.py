@@ -36,6 +36,7 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/impressum/", (200, 200, 200, 200)),
     ("GET", "/datenschutz/", (200, 200, 200, 200)),
     ("GET", "/robots.txt", (200, 200, 200, 200)),
+    ("GET", "/favicon.ico", (301, 301, 301, 301)),
     ("GET", "/sitemap.xml", (200, 200, 200, 200)),
     # submissions: members of a municipality only, drafts only for their own municipality
     ("GET", "/einreichen/", ("login", 200, 200, 403)),
