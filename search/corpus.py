@@ -55,14 +55,9 @@ class Corpus:
     # facet -> value -> rows holding it; built on the first filtered search (a corpus is never changed in place)
     _rows_by_value: dict[str, dict[str, np.ndarray]] | None = field(default=None, repr=False)
 
-    def rows_matching(self, filters: Mapping[str, tuple[str, ...]]) -> np.ndarray | None:
-        """The rows of the entries that pass ``filters`` (any wanted value per facet, every facet), in row
-        order; None without an active filter."""
-        passing = self.filter_mask(filters)
-        return None if passing is None else np.flatnonzero(passing)
-
     def filter_mask(self, filters: Mapping[str, tuple[str, ...]]) -> np.ndarray | None:
-        """Per row, whether its entry passes ``filters``; None without an active filter."""
+        """Per row, whether its entry passes ``filters`` (any wanted value per facet, every facet); None
+        without an active filter."""
         active = {facet: wanted for facet, wanted in filters.items() if wanted}
         if not active:
             return None
