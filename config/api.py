@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
-from config.api_errors import install_error_handlers
+from core.api_errors import install_error_handlers
 from matching.api import router as matching_router
 from municipalities.api import router as municipalities_router
 from search.api import router as search_router

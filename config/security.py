@@ -59,7 +59,7 @@ class AreaCSPMiddleware(CSPMiddleware):
 
 def axes_lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """Locked out after too many wrong passwords: the same German 429 page as every rate limit."""
-    from config.ratelimit import too_many_requests
+    from core.ratelimit import too_many_requests
 
     cool_off = settings.AXES_COOLOFF_TIME
     seconds = int(cool_off.total_seconds()) if isinstance(cool_off, timedelta) else 15 * 60

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api, api_not_found
 from config.health import healthz
-from config.ratelimit import ratelimit
+from core.ratelimit import ratelimit
 from municipalities import account_views
 from pages.sitemaps import SITEMAPS
 from pages.views import favicon, robots_txt

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from config.api_errors import ApiError
+from core.api_errors import ApiError
 from matching.peers import peers_for
 from matching.services import hospitation_hosts, suppliers_for
 from municipalities.api import municipality_or_error

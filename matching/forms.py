@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import ModelMultipleChoiceField
+from core.fields import ModelMultipleChoiceField
 from matching.models import Adoption, TandemRole
 from municipalities.size_classes import SizeClass
 from solutions.models import Topic

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import ratelimit
+from core.ratelimit import ratelimit
 from matching import hospitation as flow
 from matching import tandems
 from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm, TandemApplicationForm

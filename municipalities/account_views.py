@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from config.ratelimit import ratelimit
+from core.ratelimit import ratelimit
 from municipalities.accounts import RegistrationForm, member_register
 
 

@@ -6,7 +6,7 @@ import re
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from config.api_errors import ApiError
+from core.api_errors import ApiError
 from municipalities.models import Municipality
 from municipalities.selectors import AGS_PATTERN, municipality_get, municipality_search
 

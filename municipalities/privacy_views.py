@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from config.ratelimit import ratelimit
+from core.ratelimit import ratelimit
 from municipalities.privacy import PrivacyRefused, account_delete, personal_data_export
 
 

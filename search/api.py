@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from config.api_errors import ApiError
+from core.api_errors import ApiError
 from search.params import ParamError, parse_search_params
 from search.service import search
 from search.suggest import suggestions

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from config.api_errors import ApiError
+from core.api_errors import ApiError
 from solutions.exchange import solution_to_record
 from solutions.selectors import solution_all_size_classes, solution_detail_queryset
 

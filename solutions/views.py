@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import ModelMultipleChoiceField
-from config.ratelimit import ratelimit
+from core.fields import ModelMultipleChoiceField
+from core.ratelimit import ratelimit
 from solutions.choices import SolutionStatus
 from solutions.models import FIRST_YEAR, SolutionPage, Supplier, Topic
 from solutions.selectors import (

@@ -16,7 +16,7 @@ def shared_data() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters (config/ratelimit.py) and the home page overview live in the cache; each
+    """Rate-limit counters (core/ratelimit.py) and the home page overview live in the cache; each
     test starts with an empty one."""
     from django.core.cache import cache
 

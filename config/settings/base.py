@@ -14,6 +14,7 @@ ALLOWED_HOSTS = env.DJANGO_ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.DJANGO_CSRF_TRUSTED_ORIGINS
 
 INSTALLED_APPS = [
+    "core",
     "municipalities",
     "solutions",
     "matching",
@@ -190,7 +191,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Login throttling (django-axes): 5 wrong passwords for the same account from the same address lock
 # that combination for 15 minutes. Per account *and* address, because a whole town hall often shares
-# one public address; password spraying from one address is braked by config/ratelimit.py ("login").
+# one public address; password spraying from one address is braked by core/ratelimit.py ("login").
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -209,7 +210,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 # Uploads: only these types, at most 10 MB, document content must match the extension.
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "config.uploads.DocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.DocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -28,7 +28,7 @@ X_FRAME_OPTIONS = "DENY"
 # One JSON object per log line for the log collector (fields: see config/logging.py and the README).
 LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}}}  # noqa: F405
 
-# Rate limits (config/ratelimit.py) count in the cache, which all gunicorn workers must share; a
+# Rate limits (core/ratelimit.py) count in the cache, which all gunicorn workers must share; a
 # directory on the container's disk does that without another service.
 CACHES = {
     "default": {

@@ -1,4 +1,4 @@
-"""Every form that sends e-mail or creates something is rate limited by config/ratelimit.py."""
+"""Every form that sends e-mail or creates something is rate limited by core/ratelimit.py."""
 
 from __future__ import annotations
 
