@@ -5,11 +5,15 @@ changes."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
+from municipalities.models import Municipality
 from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
 from solutions.models import SolutionAdopter, SolutionPage, Supplier, TaggedSolution, Topic
+
+DEFAULT_VISITS_PER_YEAR = 6  # when a host ticks "empfängt Hospitationen" without a number
 
 
 def solution_list() -> QuerySet[SolutionPage]:
@@ -62,6 +66,34 @@ def solution_detail_queryset() -> QuerySet[SolutionPage]:
 def solution_prefetch_details(page: SolutionPage) -> None:
     """Loads what the case page shows onto an instance Wagtail already fetched."""
     prefetch_related_objects([page], "lead_municipality", *DETAIL_PREFETCH)
+
+
+@dataclass(frozen=True)
+class SolutionHost:
+    municipality: Municipality
+    visits_per_year: int
+
+
+def solution_hosts(page: SolutionPage) -> list[SolutionHost]:
+    """Who receives visits for this case, lead town first: the one answer every page, API and request uses.
+
+    Reads ``page.adopters.all()``, so a caller listing many cases prefetches adopters with their town
+    (``DETAIL_PREFETCH``)."""
+    hosts = []
+    if page.lead_hosts_visits and page.lead_municipality is not None:
+        hosts.append(SolutionHost(page.lead_municipality, page.lead_visits_per_year or DEFAULT_VISITS_PER_YEAR))
+    hosts += [
+        SolutionHost(adopter.municipality, adopter.visits_per_year or DEFAULT_VISITS_PER_YEAR)
+        for adopter in page.adopters.all()
+        if adopter.hosts_visits
+    ]
+    return hosts
+
+
+def solutions_with_hosts(queryset: QuerySet[SolutionPage]) -> QuerySet[SolutionPage]:
+    """The database form of ``solution_hosts``: cases where at least one town receives visits."""
+    hosting = SolutionAdopter.objects.filter(hosts_visits=True).values("page_id")
+    return queryset.filter(Q(lead_hosts_visits=True, lead_municipality__isnull=False) | Q(pk__in=hosting))
 
 
 def topics_with_counts() -> QuerySet[Topic]:
