@@ -6,10 +6,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from config.api import api, api_not_found
 from config.health import healthz
 from core.ratelimit import ratelimit
-from municipalities import account_views
 from pages.sitemaps import SITEMAPS
 from pages.views import favicon, robots_txt
 from search import views as search_views
@@ -30,7 +30,7 @@ urlpatterns = [
     path("konto/anmelden/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/registrieren/", account_views.register, name="register"),
-    path("konto/", include("municipalities.privacy_urls")),  # Meine Daten: export, delete account
+    path("konto/", include("accounts.urls")),  # Meine Daten: export, delete account
     path("konto/passwort/", ratelimit("password_reset")(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path("konto/passwort/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from municipalities.accounts import member_after_edit
+from accounts.registration import member_after_edit
 from municipalities.models import Municipality, MunicipalityMember
 
 

@@ -20,7 +20,7 @@ IMPRINT_BODY = (
     'Version 2.0 (<a href="https://www.govdata.de/dl-de/by-2-0">www.govdata.de/dl-de/by-2-0</a>).</p>'
 )
 # The Datenschutz text lists what the platform stores and why; it lives next to the privacy code.
-from municipalities.privacy_notice import PRIVACY_BODY  # noqa: E402
+from accounts.privacy_notice import PRIVACY_BODY  # noqa: E402
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ CSRF_TRUSTED_ORIGINS = env.DJANGO_CSRF_TRUSTED_ORIGINS
 INSTALLED_APPS = [
     "core",
     "municipalities",
+    "accounts",
     "solutions",
     "matching",
     "search",

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 
-from municipalities.accounts import member_after_edit
+from accounts.registration import member_after_edit
 from municipalities.models import MunicipalityMember
 
 pytestmark = pytest.mark.django_db

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from wagtail.models import Revision
 
+from accounts.privacy import PrivacyRefused, account_delete
+from accounts.privacy_notice import PRIVACY_BODY
+from accounts.registration import member_after_edit
 from matching import hospitation as flow
 from matching import tandems
 from matching.models import HospitationRequest, TandemApplication, TandemRound
-from municipalities.accounts import member_after_edit
 from municipalities.models import MunicipalityMember
-from municipalities.privacy import PrivacyRefused, account_delete
-from municipalities.privacy_notice import PRIVACY_BODY
 from solutions.models import SolutionPage
 from solutions.services import contact_consent_stamp
 from tests.factories.solutions import case_line, publish_cases

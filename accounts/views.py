@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.registration import RegistrationForm, member_register
 from core.ratelimit import ratelimit
-from municipalities.accounts import RegistrationForm, member_register
 
 
 @ratelimit("register")

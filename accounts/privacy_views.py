@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from accounts.privacy import PrivacyRefused, account_delete, personal_data_export
 from core.ratelimit import ratelimit
-from municipalities.privacy import PrivacyRefused, account_delete, personal_data_export
 
 
 class AccountDeleteForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from municipalities import privacy_views
+from accounts import privacy_views
 
 app_name = "privacy"
 
