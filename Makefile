@@ -26,8 +26,9 @@ test: ## alle Tests (DATABASE_URL oder SQLite); ARGS="-k import -x" für pytest
 ci: ## wie die CI: Migrationen prüfen, ruff, Tests auf PostgreSQL
 	.ci/run
 
-lint: bootstrap ## ruff
+lint: bootstrap ## ruff und die Stockwerke (import-linter)
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 migrate: ## Datenbank migrieren
 	$(MANAGE) migrate --noinput
