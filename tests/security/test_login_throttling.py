@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
-from config import ratelimit
+from core import ratelimit
 from tests.security.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
 
-from config import ratelimit
+from core import ratelimit
 from matching.models import HospitationRequest, TandemApplication
 from solutions.models import SolutionPage, Topic
 
