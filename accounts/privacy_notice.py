@@ -1,6 +1,6 @@
 """The text of the Datenschutz page that ``setup_demo`` / ``pages.services.site_setup`` creates.
 
-It lists what the platform stores and why, matching the code (municipalities/privacy.py, config/
+It lists what the platform stores and why, matching the code (accounts/privacy.py, config/
 security.py, core/ratelimit.py). Operators complete the bracketed parts; editors can change the
 page in Wagtail afterwards (site_setup never overwrites an existing page).
 """

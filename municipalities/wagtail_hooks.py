@@ -1,15 +1,18 @@
 """Admin views for the register. Municipalities come from the official import; editors only add
 what the register lacks (number of Ortsteile). Registering them as snippets also gives every
-municipality field in the page editor a searchable chooser instead of a 10,752-entry select."""
+municipality field in the page editor a searchable chooser instead of a 10,752-entry select.
+
+The "Kommunen" admin menu is a group other apps may add items to through ``REGISTER_MENU_HOOK``
+(accounts adds "Mitglieder", the membership approval), so the register imports none of them."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from accounts.registration import member_after_edit
-from municipalities.models import Municipality, MunicipalityMember
+from municipalities.models import Municipality
+
+REGISTER_MENU_HOOK = "register_municipalities_menu_item"
 
 
 class MunicipalityViewSet(SnippetViewSet):
@@ -24,27 +27,12 @@ class MunicipalityViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
-class MemberViewSet(SnippetViewSet):
-    model = MunicipalityMember
-    icon = "user"
-    menu_label = _("Mitglieder")
-    list_display = ["user", "municipality", "role", "approved"]
-    list_filter = ["approved", "role"]
-    panels = [FieldPanel("user"), FieldPanel("municipality"), FieldPanel("role"), FieldPanel("approved")]
-
-
 class RegisterGroup(SnippetViewSetGroup):
-    items = (MunicipalityViewSet, MemberViewSet)
+    items = (MunicipalityViewSet,)
+    submenu_hook = REGISTER_MENU_HOOK
     menu_icon = "site"
     menu_label = _("Kommunen")
     menu_order = 140
 
 
 register_snippet(RegisterGroup)
-
-
-@hooks.register("after_edit_snippet")
-@hooks.register("after_create_snippet")
-def announce_approval(request, instance):
-    if isinstance(instance, MunicipalityMember):
-        member_after_edit(instance)

@@ -18,7 +18,7 @@ from wagtail.models import Revision
 
 from accounts.privacy import PrivacyRefused, account_delete
 from accounts.privacy_notice import PRIVACY_BODY
-from accounts.registration import member_after_edit
+from accounts.services import member_approval_stamp
 from matching import hospitation as flow
 from matching import tandems
 from matching.models import HospitationRequest, TandemApplication, TandemRound
@@ -267,7 +267,7 @@ def test_a_full_journey_writes_no_email_address_or_name_to_the_log(
         member.approved = True
         member.save()
         with django_capture_on_commit_callbacks(execute=True):
-            member_after_edit(member)
+            member_approval_stamp(member)
         for _ in range(6):
             anna.post("/konto/anmelden/", {"username": member.user.username, "password": "falsch"})
         AccessAttempt.objects.all().delete()

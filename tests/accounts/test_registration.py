@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 
-from accounts.registration import member_after_edit
+from accounts.services import member_approval_stamp
 from municipalities.models import MunicipalityMember
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +31,10 @@ def test_self_registration_waits_for_an_editor(client, register, index, django_c
 
     member.approved = True
     member.save()
-    member_after_edit(member)
+    member_approval_stamp(member)
     assert member.approved_at is not None
     assert mail.outbox[-1].to == ["e.muster@calw.example"]
-    member_after_edit(member)  # saving again does not announce again
+    member_approval_stamp(member)  # saving again does not announce again
     assert len(mail.outbox) == 2
 
 
