@@ -238,8 +238,8 @@ class SolutionPage(Page):
 
     def stamp_contact_consent(self) -> None:
         """Records when consent to publish the contact details was given; saving again keeps that time,
-        withdrawing the consent clears it. Every write of ``contact_consent`` calls this (admin form,
-        import)."""
+        withdrawing the consent clears it. The admin form and the import call it after setting
+        ``contact_consent``."""
         if self.contact_consent and self.contact_consent_at is None:
             self.contact_consent_at = timezone.now()
         elif not self.contact_consent:
