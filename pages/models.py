@@ -47,7 +47,7 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         overview = selectors.home_overview()
-        context["featured"] = selectors.featured_cases(self)
+        context["featured"] = selectors.home_featured_cases(self)
         context["topics"] = overview.topics
         context["recent"] = overview.recent
         context["confirmed"] = overview.confirmed
@@ -57,7 +57,7 @@ class HomePage(Page):
         if member is not None and member.approved:
             context["member"] = member
             context["similar_cases"] = selectors.cases_from_similar_towns(member.municipality)
-            context["open_requests"] = selectors.open_requests(member.municipality)[:5]
+            context["open_requests"] = selectors.hospitation_requests_open(member.municipality)[:5]
         return context
 
 

@@ -49,11 +49,11 @@ def home_overview() -> HomeOverview:
     counts only; the cards are read fresh by primary key, so an unpublished case never shows."""
     cached = cache.get(OVERVIEW_CACHE_KEY)
     if cached is None:
-        recent = recently_published()
+        recent = cases_recently_published()
         cached = {
             "topics": list(home_topics()),
             "recent": [case.pk for case in recent],
-            "confirmed": [case.pk for case in recently_confirmed(exclude=recent)],
+            "confirmed": [case.pk for case in cases_recently_confirmed(exclude=recent)],
             "numbers": site_numbers(),
         }
         cache.set(OVERVIEW_CACHE_KEY, cached, OVERVIEW_SECONDS)
@@ -71,11 +71,11 @@ def home_topics() -> QuerySet[Topic]:
     return topics_in_use().order_by("-solution_count", "name")
 
 
-def recently_published(limit: int = 4) -> list[SolutionPage]:
+def cases_recently_published(limit: int = 4) -> list[SolutionPage]:
     return list(_cards()[:limit])
 
 
-def recently_confirmed(exclude: list[SolutionPage], limit: int = 4) -> list[SolutionPage]:
+def cases_recently_confirmed(exclude: list[SolutionPage], limit: int = 4) -> list[SolutionPage]:
     """Cases whose towns confirmed most recently that they still run; ``exclude`` keeps the cases
     already shown as new from appearing twice."""
     cases = _cards().filter(last_confirmed__isnull=False).exclude(pk__in=[case.pk for case in exclude])
@@ -111,7 +111,7 @@ def cases_from_similar_towns(municipality: Municipality, limit: int = 4) -> list
     return from_peers
 
 
-def open_requests(municipality: Municipality) -> QuerySet[HospitationRequest]:
+def hospitation_requests_open(municipality: Municipality) -> QuerySet[HospitationRequest]:
     """Visits this town asked for or was asked for that still wait for an answer."""
     return (
         HospitationRequest.objects.filter(Q(visitor=municipality) | Q(host=municipality), status__in=OPEN)
@@ -120,7 +120,7 @@ def open_requests(municipality: Municipality) -> QuerySet[HospitationRequest]:
     )
 
 
-def featured_cases(home) -> list[SolutionPage]:
+def home_featured_cases(home) -> list[SolutionPage]:
     """The editors' picks that are still live, in their order."""
     ids = [featured.case_id for featured in home.featured_cases.all()]
     cases = {case.pk: case for case in _cards().filter(pk__in=ids)} if ids else {}

@@ -1,11 +1,14 @@
-"""Creates the page tree a fresh installation needs: start page, Impressum, Datenschutz."""
+"""Creates the page tree an installation needs: start page, Impressum, Datenschutz and the list of cases."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from wagtail.models import Page, Site
 
+# The Datenschutz text lists what the platform stores and why; it lives next to the privacy code.
+from accounts.privacy_notice import PRIVACY_BODY
 from pages.models import ContentPage, FooterLinks, HomePage
+from solutions.models import SolutionIndexPage
 
 HOME_TITLE = "Lösungen aus Kommunen für Kommunen"
 HOME_INTRO = (
@@ -19,8 +22,9 @@ IMPRINT_BODY = (
     "Gemeindeverzeichnis-Informationssystem GV-ISys. Lizenz: Datenlizenz Deutschland – Namensnennung – "
     'Version 2.0 (<a href="https://www.govdata.de/dl-de/by-2-0">www.govdata.de/dl-de/by-2-0</a>).</p>'
 )
-# The Datenschutz text lists what the platform stores and why; it lives next to the privacy code.
-from accounts.privacy_notice import PRIVACY_BODY  # noqa: E402
+SOLUTION_INDEX_TITLE = "Praxisbeispiele"
+SOLUTION_INDEX_SLUG = "praxisbeispiele"
+SOLUTION_INDEX_INTRO = "Erprobte Lösungen aus Städten und Gemeinden – mit Kosten, Ergebnissen und Ansprechpersonen."
 
 
 @transaction.atomic
@@ -50,7 +54,32 @@ def site_setup() -> HomePage:
         links.imprint_page = links.imprint_page or imprint
         links.privacy_page = links.privacy_page or privacy
         links.save()
+    solution_index_setup(home)
     return home
+
+
+def solution_index_setup(home: HomePage) -> SolutionIndexPage:
+    """The list of cases (/praxisbeispiele/) under the start page; the case services only fetch it."""
+    index = SolutionIndexPage.objects.first()
+    if index is not None:
+        return index
+    return home.add_child(
+        instance=SolutionIndexPage(title=SOLUTION_INDEX_TITLE, slug=SOLUTION_INDEX_SLUG, intro=SOLUTION_INDEX_INTRO)
+    )
+
+
+@transaction.atomic
+def site_install() -> None:
+    """What every migrated database gets (pages/apps.py runs it after ``migrate``), so that a case import
+    works on a fresh installation: the start page with Impressum and Datenschutz, and the list of cases.
+    An installed site is left to its editors; only a missing list of cases is added."""
+    if SolutionIndexPage.objects.exists():
+        return
+    home = HomePage.objects.first()
+    if home is None:
+        site_setup()
+    else:
+        solution_index_setup(home)
 
 
 def _content_page(parent: Page, slug: str, title: str, body: str) -> Page:

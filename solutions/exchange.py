@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.text import slugify
 
 from municipalities.models import Municipality
@@ -210,9 +209,5 @@ def solution_apply_record(
         page.contact_role = contact.get("role", "")
         page.contact_email = contact.get("email", "")
         page.contact_phone = contact.get("phone", "")
-        consent = bool(contact.get("consent"))
-        if consent and not page.contact_consent:
-            page.contact_consent_at = timezone.now()
-        elif not consent:
-            page.contact_consent_at = None
-        page.contact_consent = consent
+        page.contact_consent = bool(contact.get("consent"))
+        page.stamp_contact_consent()

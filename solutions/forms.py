@@ -26,10 +26,8 @@ class SolutionPageForm(WagtailAdminPageForm):
         return ",".join(value for value in SizeClass.values if value in chosen)
 
     def save(self, commit: bool = True):
-        from solutions.services import contact_consent_stamp
-
         page = super().save(commit=False)
-        contact_consent_stamp(page)
+        page.stamp_contact_consent()
         if commit:
             page.save()
             self.save_m2m()

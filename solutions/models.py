@@ -87,13 +87,6 @@ class SolutionIndexPage(Page):
     class Meta:
         verbose_name = _("Übersicht Praxisbeispiele")
 
-    def get_context(self, request, *args, **kwargs):
-        from solutions.selectors import solution_list
-
-        context = super().get_context(request, *args, **kwargs)
-        context["solutions"] = solution_list()
-        return context
-
 
 class SolutionPage(Page):
     """A practice case (Praxisbeispiel)."""
@@ -220,18 +213,6 @@ class SolutionPage(Page):
         verbose_name = _("Praxisbeispiel")
         verbose_name_plural = _("Praxisbeispiele")
 
-    def get_context(self, request, *args, **kwargs):
-        from solutions.selectors import solution_prefetch_details, solution_size_classes
-
-        solution_prefetch_details(self)
-        context = super().get_context(request, *args, **kwargs)
-        context["runs_in"] = [SizeClass(c).label for c in solution_size_classes(self)]
-        context["suitable_for"] = [SizeClass(c).label for c in self.suitable_for_list]
-        context["hosts"] = [a.municipality for a in self.adopters.all() if a.hosts_visits]
-        if self.lead_hosts_visits and self.lead_municipality is not None:
-            context["hosts"].insert(0, self.lead_municipality)
-        return context
-
     def clean(self) -> None:
         super().clean()
         if self.year and self.year > timezone.localdate().year:
@@ -254,6 +235,15 @@ class SolutionPage(Page):
     @property
     def contact_is_public(self) -> bool:
         return bool(self.contact_consent and self.contact_name)
+
+    def stamp_contact_consent(self) -> None:
+        """Records when consent to publish the contact details was given; saving again keeps that time,
+        withdrawing the consent clears it. The admin form and the import call it after setting
+        ``contact_consent``."""
+        if self.contact_consent and self.contact_consent_at is None:
+            self.contact_consent_at = timezone.now()
+        elif not self.contact_consent:
+            self.contact_consent_at = None
 
 
 class SolutionOutcome(Orderable):

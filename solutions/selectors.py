@@ -11,9 +11,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 
 from municipalities.models import Municipality
 from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
-from solutions.models import SolutionAdopter, SolutionPage, Supplier, TaggedSolution, Topic
+from solutions.models import SolutionAdopter, SolutionIndexPage, SolutionPage, Supplier, TaggedSolution, Topic
 
 DEFAULT_VISITS_PER_YEAR = 6  # when a host ticks "empfängt Hospitationen" without a number
+
+
+def solution_index_get() -> SolutionIndexPage:
+    """The list of cases, the parent of every case; the site setup (``pages``) creates it after ``migrate``."""
+    index = SolutionIndexPage.objects.first()
+    if index is None:
+        raise SolutionIndexPage.DoesNotExist(
+            "Die Seite „Praxisbeispiele“ fehlt; „python manage.py migrate“ legt sie wieder an."
+        )
+    return index
 
 
 def solution_list() -> QuerySet[SolutionPage]:
@@ -50,11 +60,13 @@ def solutions_filter_size_classes(queryset: QuerySet[SolutionPage], classes: lis
     return queryset.filter(condition)
 
 
+# The adopters with their towns: what ``solution_size_classes`` and ``solution_hosts`` read.
+ADOPTERS_PREFETCH = Prefetch("adopters", queryset=SolutionAdopter.objects.select_related("municipality"))
 DETAIL_PREFETCH = (
     "tagged_topics__tag",
     "suppliers",
     "outcomes",
-    Prefetch("adopters", queryset=SolutionAdopter.objects.select_related("municipality")),
+    ADOPTERS_PREFETCH,
     "attachments__document",
 )
 
@@ -78,7 +90,7 @@ def solution_hosts(page: SolutionPage) -> list[SolutionHost]:
     """Who receives visits for this case, lead town first: the one answer every page, API and request uses.
 
     Reads ``page.adopters.all()``, so a caller listing many cases prefetches adopters with their town
-    (``DETAIL_PREFETCH``)."""
+    (``ADOPTERS_PREFETCH``, part of ``DETAIL_PREFETCH``)."""
     hosts = []
     if page.lead_hosts_visits and page.lead_municipality is not None:
         hosts.append(SolutionHost(page.lead_municipality, page.lead_visits_per_year or DEFAULT_VISITS_PER_YEAR))

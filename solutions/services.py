@@ -23,41 +23,11 @@ from municipalities.models import Municipality
 from solutions.exchange import record_differs, solution_apply_record
 from solutions.importers.jsonl import SolutionRecord
 from solutions.models import SolutionIndexPage, SolutionPage, Topic
+from solutions.selectors import solution_index_get
+from solutions.stream import stream_from_text
 
 EDITOR_GROUP = "Redaktion"
 WORKFLOW_NAME = "Redaktion prüft"
-INDEX_SLUG = "praxisbeispiele"
-
-
-def contact_consent_stamp(page: SolutionPage) -> None:
-    """Records when consent to publish contact details was given; withdrawing clears it."""
-    if page.contact_consent and page.contact_consent_at is None:
-        page.contact_consent_at = timezone.now()
-    elif not page.contact_consent:
-        page.contact_consent_at = None
-
-
-def solution_index_get_or_create() -> SolutionIndexPage:
-    index = SolutionIndexPage.objects.first()
-    if index is not None:
-        return index
-    from pages.models import HomePage
-
-    home = HomePage.objects.first()
-    if home is None:
-        from pages.services import site_setup
-
-        home = site_setup()
-        index = SolutionIndexPage.objects.first()
-        if index is not None:
-            return index
-    return home.add_child(
-        instance=SolutionIndexPage(
-            title="Praxisbeispiele",
-            slug=INDEX_SLUG,
-            intro="Erprobte Lösungen aus Städten und Gemeinden – mit Kosten, Ergebnissen und Ansprechpersonen.",
-        )
-    )
 
 
 # What the editors look after besides the cases: the vocabularies, the search synonyms, the approval of
@@ -112,7 +82,7 @@ def solutions_import(
 ) -> SolutionsImportSummary:
     """Upserts validated records by slug and publishes them; all or nothing."""
     summary = SolutionsImportSummary()
-    index = solution_index_get_or_create()
+    index = solution_index_get()
     wanted_topics = {slug for r in records for slug in r.values.get("topics", [])}
     names = {slugify(name.replace("&", "und")): name for r in records for name in r.new_topics}
     existing_topics = set(Topic.objects.filter(slug__in=wanted_topics).values_list("slug", flat=True))
@@ -125,7 +95,7 @@ def solutions_import(
     municipalities = Municipality.objects.in_bulk([a for a in needed_ags if a], field_name="ags")
     pages = {p.slug: p for p in SolutionPage.objects.child_of(index).filter(slug__in=[r.slug for r in records])}
     # Wagtail refreshes the reference index and the admin search index on every save (several times
-    # per new page); doing both once per written page at the end doubles the import speed.
+    # per new page); once per written page, at the end, is enough.
     with disable_reference_index_auto_update(), _admin_search_index_deferred(SolutionPage):
         suppliers: dict = {}
         written = [
@@ -152,7 +122,7 @@ def _publish_imported(page: SolutionPage) -> None:
 
     Ends in the same state as ``revision.publish()`` – a live revision, a "wagtail.publish" log entry,
     the ``page_published`` signal, running workflows cancelled – without rebuilding the page from its
-    revision JSON and saving it again in full, which made the import three times slower.
+    revision JSON and saving it again in full: the import has just written those very values.
     """
     if (workflow_state := page.current_workflow_state) is not None:
         workflow_state.cancel()
@@ -224,9 +194,7 @@ def solution_submit(
     status=None,
 ) -> SolutionPage:
     """A municipality user's case: a draft for their own municipality, put into the review workflow."""
-    from solutions.stream import stream_from_text
-
-    index = solution_index_get_or_create()
+    index = solution_index_get()
     base = slugify(f"{member.municipality.name} {title}")[:70].strip("-") or "praxisbeispiel"
     slug, n = base, 2
     while Page.objects.filter(slug=slug, path__startswith=index.path).exists():

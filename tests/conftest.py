@@ -57,9 +57,10 @@ def register(db):
 
 @pytest.fixture
 def index(site):
-    from solutions.services import editorial_setup, solution_index_get_or_create
+    from solutions.selectors import solution_index_get
+    from solutions.services import editorial_setup
 
-    index = solution_index_get_or_create()
+    index = solution_index_get()
     editorial_setup(index)
     return index
 
@@ -68,7 +69,9 @@ def index(site):
 def wagtail_base_data(request) -> None:
     """Tests with transaction=True start from a flushed database once an earlier such test ran; the rows
     Wagtail's data migrations made (locale, root page, root collection) are gone then, and the site setup
-    needs them. (Serialized rollback is no way out: it collides with the content types the flush recreates.)"""
+    needs them. The page tree the pages app adds after ``migrate`` is put back too, so that such a test
+    sees what every migrated database has. (Serialized rollback is no way out: it collides with the
+    content types the flush recreates.)"""
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and marker.kwargs.get("transaction")
     if not transactional and "live_server" not in request.fixturenames:
@@ -78,8 +81,11 @@ def wagtail_base_data(request) -> None:
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Collection, Locale, Page
 
+    from pages.services import site_install
+
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root"))
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
+    site_install()

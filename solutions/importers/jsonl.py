@@ -23,7 +23,7 @@ from municipalities.size_classes import SizeClass
 from municipalities.states import state_from_input
 from municipalities.text import fold
 from solutions.choices import SolutionStatus
-from solutions.models import FIRST_YEAR
+from solutions.models import FIRST_YEAR, Topic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEXT_FIELDS = (
@@ -60,7 +60,10 @@ class ParseResult:
     lines: int = 0
 
 
-class _Line:
+class Line:
+    """One line of the file while it is cleaned: its data, the errors found so far, and readers for
+    text and numbers that report in the file's terms."""
+
     def __init__(self, line_no: int, data: dict, municipalities: _MunicipalityLookup) -> None:
         self.line_no = line_no
         self.data = data
@@ -137,7 +140,7 @@ class _MunicipalityLookup:
             for name in {fold(m.name), fold(m.official_name)}:
                 self.by_name.setdefault(name, []).append(m)
 
-    def resolve(self, line: _Line, *, ags: object, name: object, state: object, label: str) -> str | None:
+    def resolve(self, line: Line, *, ags: object, name: object, state: object, label: str) -> str | None:
         if ags not in (None, ""):
             if not isinstance(ags, str) or not re.match(r"^\d{8}$", ags):
                 line.error(f"{label}: AGS {ags!r} hat nicht genau 8 Ziffern")
@@ -166,212 +169,277 @@ class _MunicipalityLookup:
         return candidates[0].ags
 
 
-def _clean_line(line: _Line, topic_names: dict[str, str]) -> SolutionRecord | None:
+def clean_line(line: Line, topic_names: dict[str, str]) -> SolutionRecord | None:
+    """One line → a record, or ``None`` with every problem of the line in ``line.errors``, in the order
+    of the fields. Keys the line leaves out are not cleaned: they mean "keep what is stored"."""
     data = line.data
-    values: dict = {}
-    slug = line.text("slug", required=True)
-    if slug and not SLUG.match(slug):
-        line.error(f"„slug“ = „{slug}“: nur Kleinbuchstaben, Ziffern und Bindestriche erlaubt")
-    title = line.text("title", required=True, max_length=MAX_TITLE)
-    values["title"] = title
-    for key in TEXT_FIELDS:
-        if key in data:
-            values[key] = line.text(key) or ""
-    if "summary" not in data:
-        line.error("„summary“ fehlt")
-
+    slug = clean_slug(line)
+    values: dict = {"title": line.text("title", required=True, max_length=MAX_TITLE), **clean_texts(line)}
     if "steps" in data:
-        steps = data["steps"]
-        if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
-            line.error("„steps“ muss eine Liste von Texten sein")
-        else:
-            values["steps"] = [s.strip() for s in steps if s.strip()]
+        values["steps"] = clean_steps(line)
     if "solution_blocks" in data:
-        if not isinstance(data["solution_blocks"], list):
-            line.error("„solution_blocks“ muss eine Liste sein")
-        else:
-            values["solution_blocks"] = data["solution_blocks"]
-
+        values["solution_blocks"] = clean_solution_blocks(line)
     if "status" in data:
-        status = data["status"]
-        if status not in SolutionStatus.values:
-            line.error(f"„status“ = {status!r} ist unbekannt; erlaubt: {', '.join(SolutionStatus.values)}")
-        values["status"] = status
-    this_year = timezone.localdate().year
+        values["status"] = clean_status(line)
     if "year" in data:
-        values["year"] = line.number("year", integer=True, minimum=FIRST_YEAR, label="year")
-        if values["year"] is not None and values["year"] > this_year:
-            line.error(f"„year“ = {values['year']} liegt in der Zukunft")
+        values["year"] = clean_year(line)
     if "costs_eur" in data:
         values["costs_eur"] = line.number("costs_eur", minimum=0)
     if "duration_months" in data:
         values["duration_months"] = line.number("duration_months", integer=True, minimum=0, maximum=600)
-
     if "municipality_ags" in data or "municipality_name" in data:
-        values["municipality_ags"] = line.municipalities.resolve(
-            line,
-            ags=data.get("municipality_ags"),
-            name=data.get("municipality_name"),
-            state=data.get("state"),
-            label="Kommune",
-        )
-
+        values["municipality_ags"] = clean_municipality(line)
     if "hosts_visits" in data:
-        if not isinstance(data["hosts_visits"], bool):
-            line.error("„hosts_visits“ muss true oder false sein")
-        values["hosts_visits"] = bool(data["hosts_visits"])
+        values["hosts_visits"] = clean_hosts_visits(line)
     if "visits_per_year" in data:
         values["visits_per_year"] = line.number("visits_per_year", integer=True, minimum=0, maximum=365)
-
     new_topics: list[str] = []
     if "topics" in data:
-        topics = data["topics"]
-        if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
-            line.error("„topics“ muss eine Liste von Themen (Slug oder Name) sein")
-        else:
-            slugs = []
-            for topic in topics:
-                slug_value = topic_names.get(fold(topic)) or topic_names.get(topic.strip())
-                if slug_value is None:
-                    slug_value = slugify(topic.strip().replace("&", "und")) or None
-                    if slug_value is None:
-                        line.error(f"Thema „{topic}“ ergibt keinen gültigen Slug")
-                        continue
-                    new_topics.append(topic.strip())
-                    topic_names[fold(topic)] = slug_value
-                if slug_value not in slugs:
-                    slugs.append(slug_value)
-            values["topics"] = sorted(slugs)
-
+        values["topics"], new_topics = clean_topics(line, topic_names)
     if "supplier" in data or "suppliers" in data:
-        raw = data.get("suppliers") if "suppliers" in data else data.get("supplier")
-        items = [] if raw is None else raw if isinstance(raw, list) else [raw]
-        suppliers = []
-        for item in items:
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-                line.error('„supplier“ braucht einen Namen: {"name": …, "website": …}')
-                continue
-            website = item.get("website") or ""
-            if website:
-                try:
-                    URLValidator(schemes=["http", "https"])(website)
-                except ValidationError:
-                    line.error(f"„supplier.website“ = {website!r} ist keine gültige Adresse")
-            suppliers.append({"name": item["name"].strip(), "website": website})
-        values["suppliers"] = sorted(suppliers, key=lambda s: s["name"])
-
+        values["suppliers"] = clean_suppliers(line)
     if "outcomes" in data:
-        outcomes = []
-        raw_outcomes = data["outcomes"] or []
-        if not isinstance(raw_outcomes, list):
-            line.error("„outcomes“ muss eine Liste sein")
-            raw_outcomes = []
-        for i, item in enumerate(raw_outcomes, start=1):
-            if not isinstance(item, dict) or not str(item.get("metric") or "").strip():
-                line.error(f"outcomes[{i}]: „metric“ fehlt")
-                continue
-            sub = _Line(line.line_no, item, line.municipalities)
-            value = sub.number("value", label=f"outcomes[{i}].value")
-            baseline = sub.number("baseline", label=f"outcomes[{i}].baseline")
-            if "value" not in item or item["value"] is None:
-                sub.error(f"outcomes[{i}]: „value“ fehlt")
-            line.errors.extend(sub.errors)
-            outcomes.append(
-                {
-                    "metric": str(item["metric"]).strip(),
-                    "value": value,
-                    "unit": str(item.get("unit") or "").strip(),
-                    "baseline": baseline,
-                }
-            )
-        values["outcomes"] = outcomes
-
+        values["outcomes"] = clean_outcomes(line)
     if "contact" in data:
-        contact = data["contact"]
-        if contact is None:
-            values["contact"] = None
-        elif not isinstance(contact, dict):
-            line.error("„contact“ muss ein Objekt {name, role, email} sein")
-        else:
-            email = contact.get("email") or ""
-            if email:
-                try:
-                    validate_email(email)
-                except ValidationError:
-                    line.error(f"„contact.email“ = {email!r} ist keine gültige E-Mail-Adresse")
-            values["contact"] = {
-                "name": str(contact.get("name") or "").strip(),
-                "role": str(contact.get("role") or "").strip(),
-                "email": email,
-                "phone": str(contact.get("phone") or "").strip(),
-                "consent": bool(contact.get("consent", False)),
-            }
-
+        values["contact"] = clean_contact(line)
     if "adopters" in data:
-        adopters = []
-        raw_adopters = data["adopters"] or []
-        if not isinstance(raw_adopters, list):
-            line.error("„adopters“ muss eine Liste sein")
-            raw_adopters = []
-        seen: set[str] = set()
-        for i, item in enumerate(raw_adopters, start=1):
-            if not isinstance(item, dict):
-                line.error(f"adopters[{i}] muss ein Objekt sein")
-                continue
-            ags = line.municipalities.resolve(
-                line, ags=item.get("ags"), name=item.get("name"), state=item.get("state"), label=f"adopters[{i}]"
-            )
-            if ags is None:
-                if item.get("ags") in (None, "") and item.get("name") in (None, ""):
-                    line.error(f"adopters[{i}]: „ags“ fehlt")
-                continue
-            if ags in seen:
-                line.error(f"adopters[{i}]: Kommune {ags} ist doppelt aufgeführt")
-                continue
-            seen.add(ags)
-            sub = _Line(line.line_no, item, line.municipalities)
-            year = sub.number("year", integer=True, minimum=FIRST_YEAR, label=f"adopters[{i}].year")
-            if year is not None and year > this_year:
-                sub.error(f"adopters[{i}].year = {year} liegt in der Zukunft")
-            visits = sub.number(
-                "visits_per_year", integer=True, minimum=0, maximum=365, label=f"adopters[{i}].visits_per_year"
-            )
-            status = item.get("status") or SolutionStatus.IN_OPERATION
-            if status not in SolutionStatus.values:
-                sub.error(f"adopters[{i}].status = {status!r} ist unbekannt")
-            line.errors.extend(sub.errors)
-            adopters.append(
-                {
-                    "ags": ags,
-                    "year": year,
-                    "status": status,
-                    "hosts_visits": bool(item.get("hosts_visits", False)),
-                    "visits_per_year": visits,
-                }
-            )
-        values["adopters"] = adopters
-
+        values["adopters"] = clean_adopters(line)
     if "suitable_for" in data:
-        suitable = data["suitable_for"] or []
-        if not isinstance(suitable, list) or any(s not in SizeClass.values for s in suitable):
-            line.error(f"„suitable_for“ erlaubt nur: {', '.join(SizeClass.values)}")
-        else:
-            values["suitable_for"] = [s for s in SizeClass.values if s in suitable]
+        values["suitable_for"] = clean_suitable_for(line)
     if "last_confirmed" in data:
-        raw = data["last_confirmed"]
-        try:
-            values["last_confirmed"] = dt.date.fromisoformat(raw) if raw else None
-        except (TypeError, ValueError):
-            line.error(f"„last_confirmed“ = {raw!r} ist kein Datum (JJJJ-MM-TT)")
-
+        values["last_confirmed"] = clean_last_confirmed(line)
     if line.errors:
         return None
     return SolutionRecord(line=line.line_no, slug=str(slug), values=values, new_topics=new_topics)
 
 
-def parse_solutions_file(path: Path) -> ParseResult:
-    from solutions.models import Topic
+# The cleaners below read one field (or a pair of fields) of ``line.data``, report what is wrong with
+# ``line.error`` and return the canonical value; when they report an error the line is dropped, so what
+# they return then does not matter.
 
+
+def clean_slug(line: Line) -> str | None:
+    slug = line.text("slug", required=True)
+    if slug and not SLUG.match(slug):
+        line.error(f"„slug“ = „{slug}“: nur Kleinbuchstaben, Ziffern und Bindestriche erlaubt")
+    return slug
+
+
+def clean_texts(line: Line) -> dict[str, str]:
+    """The plain text fields the line carries; "summary" is required."""
+    texts = {key: line.text(key) or "" for key in TEXT_FIELDS if key in line.data}
+    if "summary" not in line.data:
+        line.error("„summary“ fehlt")
+    return texts
+
+
+def clean_steps(line: Line) -> list[str] | None:
+    steps = line.data["steps"]
+    if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+        line.error("„steps“ muss eine Liste von Texten sein")
+        return None
+    return [s.strip() for s in steps if s.strip()]
+
+
+def clean_solution_blocks(line: Line) -> list | None:
+    """Raw StreamField blocks (as the export writes them when the text alone would lose content)."""
+    blocks = line.data["solution_blocks"]
+    if not isinstance(blocks, list):
+        line.error("„solution_blocks“ muss eine Liste sein")
+        return None
+    return blocks
+
+
+def clean_status(line: Line) -> str:
+    status = line.data["status"]
+    if status not in SolutionStatus.values:
+        line.error(f"„status“ = {status!r} ist unbekannt; erlaubt: {', '.join(SolutionStatus.values)}")
+    return status
+
+
+def clean_year(line: Line) -> int | None:
+    year = line.number("year", integer=True, minimum=FIRST_YEAR, label="year")
+    if year is not None and year > timezone.localdate().year:
+        line.error(f"„year“ = {year} liegt in der Zukunft")
+    return year
+
+
+def clean_municipality(line: Line) -> str | None:
+    """The lead municipality's AGS, given as AGS or as name (with "state" where the name is ambiguous)."""
+    data = line.data
+    return line.municipalities.resolve(
+        line,
+        ags=data.get("municipality_ags"),
+        name=data.get("municipality_name"),
+        state=data.get("state"),
+        label="Kommune",
+    )
+
+
+def clean_hosts_visits(line: Line) -> bool:
+    if not isinstance(line.data["hosts_visits"], bool):
+        line.error("„hosts_visits“ muss true oder false sein")
+    return bool(line.data["hosts_visits"])
+
+
+def clean_topics(line: Line, topic_names: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Topic slugs (sorted) and the names of topics that do not exist yet. Topics are given by slug or
+    name; ``topic_names`` maps both to the slug and learns the new ones, so later lines reuse them."""
+    topics = line.data["topics"]
+    if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+        line.error("„topics“ muss eine Liste von Themen (Slug oder Name) sein")
+        return [], []
+    slugs: list[str] = []
+    new_topics: list[str] = []
+    for topic in topics:
+        slug = topic_names.get(fold(topic)) or topic_names.get(topic.strip())
+        if slug is None:
+            slug = slugify(topic.strip().replace("&", "und")) or None
+            if slug is None:
+                line.error(f"Thema „{topic}“ ergibt keinen gültigen Slug")
+                continue
+            new_topics.append(topic.strip())
+            topic_names[fold(topic)] = slug
+        if slug not in slugs:
+            slugs.append(slug)
+    return sorted(slugs), new_topics
+
+
+def clean_suppliers(line: Line) -> list[dict]:
+    """One "supplier" object or a list "suppliers", as a list sorted by name."""
+    data = line.data
+    raw = data.get("suppliers") if "suppliers" in data else data.get("supplier")
+    items = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    suppliers = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            line.error('„supplier“ braucht einen Namen: {"name": …, "website": …}')
+            continue
+        website = item.get("website") or ""
+        if website:
+            try:
+                URLValidator(schemes=["http", "https"])(website)
+            except ValidationError:
+                line.error(f"„supplier.website“ = {website!r} ist keine gültige Adresse")
+        suppliers.append({"name": item["name"].strip(), "website": website})
+    return sorted(suppliers, key=lambda s: s["name"])
+
+
+def clean_outcomes(line: Line) -> list[dict]:
+    raw_outcomes = line.data["outcomes"] or []
+    if not isinstance(raw_outcomes, list):
+        line.error("„outcomes“ muss eine Liste sein")
+        return []
+    outcomes = []
+    for i, item in enumerate(raw_outcomes, start=1):
+        if not isinstance(item, dict) or not str(item.get("metric") or "").strip():
+            line.error(f"outcomes[{i}]: „metric“ fehlt")
+            continue
+        sub = Line(line.line_no, item, line.municipalities)
+        value = sub.number("value", label=f"outcomes[{i}].value")
+        baseline = sub.number("baseline", label=f"outcomes[{i}].baseline")
+        if "value" not in item or item["value"] is None:
+            sub.error(f"outcomes[{i}]: „value“ fehlt")
+        line.errors.extend(sub.errors)
+        outcomes.append(
+            {
+                "metric": str(item["metric"]).strip(),
+                "value": value,
+                "unit": str(item.get("unit") or "").strip(),
+                "baseline": baseline,
+            }
+        )
+    return outcomes
+
+
+def clean_contact(line: Line) -> dict | None:
+    """The contact person; ``null`` removes the stored one. Publishing needs "consent": true."""
+    contact = line.data["contact"]
+    if contact is None:
+        return None
+    if not isinstance(contact, dict):
+        line.error("„contact“ muss ein Objekt {name, role, email} sein")
+        return None
+    email = contact.get("email") or ""
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            line.error(f"„contact.email“ = {email!r} ist keine gültige E-Mail-Adresse")
+    return {
+        "name": str(contact.get("name") or "").strip(),
+        "role": str(contact.get("role") or "").strip(),
+        "email": email,
+        "phone": str(contact.get("phone") or "").strip(),
+        "consent": bool(contact.get("consent", False)),
+    }
+
+
+def clean_adopters(line: Line) -> list[dict]:
+    """Municipalities that took the solution over, each at most once."""
+    raw_adopters = line.data["adopters"] or []
+    if not isinstance(raw_adopters, list):
+        line.error("„adopters“ muss eine Liste sein")
+        return []
+    adopters = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw_adopters, start=1):
+        if not isinstance(item, dict):
+            line.error(f"adopters[{i}] muss ein Objekt sein")
+            continue
+        ags = line.municipalities.resolve(
+            line, ags=item.get("ags"), name=item.get("name"), state=item.get("state"), label=f"adopters[{i}]"
+        )
+        if ags is None:
+            if item.get("ags") in (None, "") and item.get("name") in (None, ""):
+                line.error(f"adopters[{i}]: „ags“ fehlt")
+            continue
+        if ags in seen:
+            line.error(f"adopters[{i}]: Kommune {ags} ist doppelt aufgeführt")
+            continue
+        seen.add(ags)
+        adopters.append(_clean_adopter(line, i, item, ags))
+    return adopters
+
+
+def _clean_adopter(line: Line, i: int, item: dict, ags: str) -> dict:
+    sub = Line(line.line_no, item, line.municipalities)
+    year = sub.number("year", integer=True, minimum=FIRST_YEAR, label=f"adopters[{i}].year")
+    if year is not None and year > timezone.localdate().year:
+        sub.error(f"adopters[{i}].year = {year} liegt in der Zukunft")
+    visits = sub.number("visits_per_year", integer=True, minimum=0, maximum=365, label=f"adopters[{i}].visits_per_year")
+    status = item.get("status") or SolutionStatus.IN_OPERATION
+    if status not in SolutionStatus.values:
+        sub.error(f"adopters[{i}].status = {status!r} ist unbekannt")
+    line.errors.extend(sub.errors)
+    return {
+        "ags": ags,
+        "year": year,
+        "status": status,
+        "hosts_visits": bool(item.get("hosts_visits", False)),
+        "visits_per_year": visits,
+    }
+
+
+def clean_suitable_for(line: Line) -> list[str] | None:
+    """Size-class slugs, in the register's order."""
+    suitable = line.data["suitable_for"] or []
+    if not isinstance(suitable, list) or any(s not in SizeClass.values for s in suitable):
+        line.error(f"„suitable_for“ erlaubt nur: {', '.join(SizeClass.values)}")
+        return None
+    return [s for s in SizeClass.values if s in suitable]
+
+
+def clean_last_confirmed(line: Line) -> dt.date | None:
+    raw = line.data["last_confirmed"]
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except (TypeError, ValueError):
+        line.error(f"„last_confirmed“ = {raw!r} ist kein Datum (JJJJ-MM-TT)")
+        return None
+
+
+def parse_solutions_file(path: Path) -> ParseResult:
     if not path.is_file():
         raise SolutionsFileError(f"Die Datei „{path}“ gibt es nicht.")
     raw = path.read_bytes()
@@ -398,8 +466,8 @@ def parse_solutions_file(path: Path) -> ParseResult:
         if not isinstance(data, dict):
             result.errors.append(f"Zeile {number}: erwartet wird ein JSON-Objekt {{…}}")
             continue
-        line = _Line(number, data, municipalities)
-        record = _clean_line(line, topic_names)
+        line = Line(number, data, municipalities)
+        record = clean_line(line, topic_names)
         slug = data.get("slug")
         if isinstance(slug, str) and slug in seen:
             line.error(f"„slug“ = „{slug}“ kommt schon in Zeile {seen[slug]} vor")

@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from wagtail.models import Site
 
+from pages.apps import site_install_after_migrate
 from pages.models import ContentPage, HomePage
-from pages.services import site_setup
+from pages.services import site_install, site_setup
+from solutions.models import SolutionIndexPage
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +27,26 @@ def test_site_setup_is_idempotent_and_keeps_edits(site):
     assert HomePage.objects.count() == 1
     assert ContentPage.objects.filter(slug="impressum").count() == 1
     assert ContentPage.objects.get(slug="impressum").title == "Impressum der Plattform"
+
+
+def test_every_migrated_database_has_the_page_tree(db):
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    children = {page.slug: page.specific_class for page in home.get_children()}
+    assert children == {"impressum": ContentPage, "datenschutz": ContentPage, "praxisbeispiele": SolutionIndexPage}
+
+
+def test_the_site_setup_after_migrate_adds_only_a_missing_list_of_cases(db):
+    SolutionIndexPage.objects.get().delete()
+    ContentPage.objects.get(slug="impressum").delete()
+
+    site_install_after_migrate(using="default")
+
+    index = SolutionIndexPage.objects.get()
+    assert (index.slug, index.get_parent().specific_class) == ("praxisbeispiele", HomePage)
+    assert not ContentPage.objects.filter(slug="impressum").exists()  # an installed site is left to its editors
+    site_install()
+    assert SolutionIndexPage.objects.count() == 1
 
 
 def test_base_layout_is_german_and_accessible(client, site):

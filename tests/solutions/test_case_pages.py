@@ -57,6 +57,20 @@ def test_contact_is_shown_only_with_consent(client, tmp_path, register, index):
         assert secret in shown
 
 
+def test_the_time_of_consent_is_kept_until_the_consent_is_withdrawn():
+    page = SolutionPage(contact_consent=True)
+    page.stamp_contact_consent()
+    stamped = page.contact_consent_at
+    assert stamped is not None
+
+    page.stamp_contact_consent()
+    assert page.contact_consent_at == stamped
+
+    page.contact_consent = False
+    page.stamp_contact_consent()
+    assert page.contact_consent_at is None
+
+
 def test_user_text_is_escaped_everywhere(client, tmp_path, register, index):
     evil = "<script>alert('x')</script>"
     publish_cases(

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from solutions.models import SolutionPage, Supplier, Topic
+from solutions.models import SolutionIndexPage, SolutionPage, Supplier, Topic
 from tests.factories.solutions import case_line, write_jsonl
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,13 @@ def test_import_publishes_cases_with_all_parts(tmp_path, register, index):
     assert (adopter.municipality.ags, adopter.since_year, adopter.hosts_visits) == ("15083245", 2024, True)
     assert page.contact_consent and page.contact_consent_at is not None
     assert page.last_confirmed == timezone.localdate()
+
+
+def test_a_migrated_database_takes_an_import_without_further_setup(tmp_path, register):
+    out, _ = run(write_jsonl(tmp_path / "f.jsonl", [case_line()]))
+
+    assert "1 neu" in out
+    assert SolutionPage.objects.get().get_parent().specific_class is SolutionIndexPage
 
 
 def test_unknown_topics_are_created_and_names_are_accepted(tmp_path, register, index):

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from pages.services import site_setup
 from search.synonyms import load_starter_thesaurus
-from solutions.services import editorial_setup, solution_index_get_or_create
+from solutions.selectors import solution_index_get
+from solutions.services import editorial_setup
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO_REGISTER = ROOT / "municipalities" / "demo" / "register.csv"
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, register: Path | None, verbosity: int, **options) -> None:
         call_command("import_municipalities", str(register or DEMO_REGISTER), verbosity=verbosity)
         site_setup()
-        editorial_setup(solution_index_get_or_create())
+        editorial_setup(solution_index_get())
         self.stdout.write("Seitenbaum und Redaktions-Workflow eingerichtet.")
         load_starter_thesaurus()
         call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
