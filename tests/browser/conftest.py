@@ -195,13 +195,14 @@ def site_data(browser, live_server, tmp_path) -> SiteData:
     from matching.models import TandemRound
     from pages.services import site_setup
     from search.indexing import process_outbox
-    from solutions.services import editorial_setup, solution_index_get_or_create
+    from solutions.selectors import solution_index_get
+    from solutions.services import editorial_setup
     from tests.factories.register import municipality
     from tests.factories.solutions import member, publish_cases
 
     _reset_search_caches()
     site_setup()
-    editorial_setup(solution_index_get_or_create())
+    editorial_setup(solution_index_get())
     towns = {
         "barleben": municipality("15083040", "Barleben", 9238, district_name="Börde", lat=52.2, lon=11.6),
         "calw": municipality("08235085", "Calw", 24448, district_name="Calw", lat=48.71, lon=8.74),

@@ -145,9 +145,10 @@ def test_capacity_is_never_exceeded(client, case, people, register):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_accepts_cannot_exceed_capacity(tmp_path, site, register):
-    from solutions.services import editorial_setup, solution_index_get_or_create
+    from solutions.selectors import solution_index_get
+    from solutions.services import editorial_setup
 
-    editorial_setup(solution_index_get_or_create())
+    editorial_setup(solution_index_get())
     (case,) = publish_cases(tmp_path, case_line(hosts_visits=True, visits_per_year=1))
     host = member(register["barleben"], "barleben").membership
     requests = [

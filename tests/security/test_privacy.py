@@ -24,7 +24,6 @@ from matching import tandems
 from matching.models import HospitationRequest, TandemApplication, TandemRound
 from municipalities.models import MunicipalityMember
 from solutions.models import SolutionPage
-from solutions.services import contact_consent_stamp
 from tests.factories.solutions import case_line, publish_cases
 from tests.security.conftest import PASSWORD
 
@@ -205,17 +204,17 @@ def test_consent_is_recorded_with_a_timestamp_and_controls_publication(tmp_path,
 
     before = timezone.now()
     page.contact_consent = True
-    contact_consent_stamp(page)
+    page.stamp_contact_consent()
     page.save_revision().publish()
     page.refresh_from_db()
     assert page.contact_consent_at >= before
     assert "eva@barleben.example" in Client().get(page.url).content.decode()
 
     stamped = page.contact_consent_at
-    contact_consent_stamp(page)  # saving again keeps the original time of consent
+    page.stamp_contact_consent()  # saving again keeps the original time of consent
     assert page.contact_consent_at == stamped
     page.contact_consent = False
-    contact_consent_stamp(page)  # withdrawal clears it
+    page.stamp_contact_consent()  # withdrawal clears it
     assert page.contact_consent_at is None
 
 
