@@ -45,7 +45,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from matching.peers import load_features, peers_for, precompute_top_k
+    from matching.peers import peers_features, peers_list, peers_top_k_all
     from municipalities.models import Municipality
 
     if tmp is not None:
@@ -54,14 +54,14 @@ def main() -> None:
     backend = django.db.connection.vendor
 
     started = time.perf_counter()
-    features = load_features()
+    features = peers_features()
     print(f"Kommunen: {len(features)}  ({backend}); Merkmale laden: {time.perf_counter() - started:.2f} s")
 
     sample = random.Random(42).sample(list(Municipality.objects.all()), min(QUERIES, len(features)))
     timings = []
     for municipality in sample:
         started = time.perf_counter()
-        peers_for(municipality)
+        peers_list(municipality)
         timings.append((time.perf_counter() - started) * 1000)
     print(
         f"Einzelabfrage ({len(timings)} Kommunen, top-10): p50 {statistics.median(timings):.1f} ms, "
@@ -69,7 +69,7 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    table = precompute_top_k(features, k=20)
+    table = peers_top_k_all(features, k=20)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Vorberechnung top-20, alle Paare: {elapsed:.1f} s für {len(table)} Kommunen")
@@ -83,7 +83,7 @@ def main() -> None:
             continue
         population = f"{municipality.population:,}".replace(",", ".")
         print(f"\n{municipality.name} ({ags}, {population} Einwohner, {municipality.get_size_class_display()})")
-        for rank, peer in enumerate(peers_for(municipality, limit=5), start=1):
+        for rank, peer in enumerate(peers_list(municipality, limit=5), start=1):
             print(f"  {rank}. {peer.name} ({peer.state}) {peer.similarity:.3f} – {'; '.join(peer.reasons)}")
 
     if tmp is not None:

@@ -10,11 +10,15 @@ log-uniform 300–600,000 with BBSR size classes, 16 Länder, 1–4 of 20 topics
 Blocking pairs are counted twice on the full instance: with numpy (from the same score matrix the
 matching uses, about a second) and with the independent scalar reference ``blocking_pairs`` (pure
 Python over all 4 million pairs, about 10 s; skip it with --skip-scalar-check).
+
+Django's settings are loaded (no database) because the reasons use the register's translatable
+size-class names.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -26,11 +30,15 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-from matching.tandem import (  # noqa: E402
+import django  # noqa: E402
+
+django.setup()
+
+from matching.tandem_matching import (  # noqa: E402
     MENTEE,
     MENTOR,
-    SIZE_CLASSES,
     Applicant,
     TandemResult,
     acceptable_matrix,
@@ -38,6 +46,9 @@ from matching.tandem import (  # noqa: E402
     match_round,
     score_matrix,
 )
+from municipalities.size_classes import SIZE_CLASS_ORDER, size_class_for  # noqa: E402
+
+SIZE_CLASSES = [size_class.value for size_class in SIZE_CLASS_ORDER]
 
 TOPICS = [
     "digitale-verwaltung",
@@ -63,14 +74,6 @@ TOPICS = [
 ]
 
 
-def size_class(population: int) -> str:
-    # BBSR thresholds by population (see municipalities.size_classes).
-    for limit, name in ((5_000, "landgemeinde"), (20_000, "kleinstadt"), (100_000, "mittelstadt")):
-        if population < limit:
-            return name
-    return "grossstadt"
-
-
 def applicant(rng: random.Random, applicant_id: int, role: str) -> Applicant:
     state = f"{rng.randint(1, 16):02d}"
     population = round(10 ** rng.uniform(np.log10(300), np.log10(600_000)))
@@ -82,7 +85,7 @@ def applicant(rng: random.Random, applicant_id: int, role: str) -> Applicant:
         ags=f"{state}{rng.randint(0, 999_999):06d}",
         name=f"Gemeinde {applicant_id}",
         state=state,
-        size_class=size_class(population),
+        size_class=size_class_for(population).value,
         population=population,
         density=None if rng.random() < 0.03 else population / area_km2,
         lat=None if rng.random() < 0.01 else rng.uniform(47.3, 55.0),

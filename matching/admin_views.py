@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from matching import tandems
+from matching import tandem_rounds
 from matching.hospitation import RefusedError
 from matching.models import TandemRound
 
@@ -51,7 +51,7 @@ def round_close(request, pk: int):
     return _run(
         request,
         pk,
-        tandems.tandem_round_close,
+        tandem_rounds.tandem_round_close,
         "Bewerbung geschlossen, Zuordnung berechnet. Bitte prüfen und bestätigen.",
     )
 
@@ -59,5 +59,8 @@ def round_close(request, pk: int):
 @require_POST
 def round_confirm(request, pk: int):
     return _run(
-        request, pk, tandems.tandem_round_confirm, "Zuordnung bestätigt; alle Bewerber:innen werden benachrichtigt."
+        request,
+        pk,
+        tandem_rounds.tandem_round_confirm,
+        "Zuordnung bestätigt; alle Bewerber:innen werden benachrichtigt.",
     )

@@ -4,9 +4,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from core.api_errors import ApiError
-from matching.peers import peers_for
-from matching.services import hospitation_hosts, suppliers_for
+from matching.peers import peers_list
+from matching.services import hospitation_hosts, suppliers_list
 from municipalities.api import municipality_or_error
+from municipalities.text import fold
 from solutions.models import SolutionPage, Topic
 
 router = Router(tags=["Matching"])
@@ -29,8 +30,6 @@ class SupplierParams(LimitParams):
 def _topic_slug(value: str) -> str | None:
     if not value:
         return None
-    from municipalities.text import fold
-
     for slug, name in Topic.objects.values_list("slug", "name"):
         if value in (slug, name) or fold(value) == fold(name):
             return slug
@@ -57,7 +56,7 @@ def peers(request: HttpRequest, ags: str, params: Query[LimitParams]):
                 "similarity": p.similarity,
                 "reasons": p.reasons,
             }
-            for p in peers_for(municipality, params.limit)
+            for p in peers_list(municipality, params.limit)
         ],
     }
 
@@ -75,5 +74,5 @@ def hosts(request: HttpRequest, ags: str, params: Query[HostParams]):
 @router.get("/municipalities/{ags}/suppliers/", summary="Anbieter mit Referenzen in ähnlichen Kommunen")
 def suppliers(request: HttpRequest, ags: str, params: Query[SupplierParams]):
     municipality = municipality_or_error(ags)
-    matches = suppliers_for(municipality, topic=_topic_slug(params.topic), limit=params.limit)
+    matches = suppliers_list(municipality, topic=_topic_slug(params.topic), limit=params.limit)
     return {"municipality": _head(municipality), "results": [m.as_dict() for m in matches]}

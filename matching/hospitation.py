@@ -1,7 +1,8 @@
 """The hospitation workflow: request → accept / decline / propose a date → visit → feedback.
 
 Every function acts for one member of one municipality and refuses, with a German sentence, whatever
-that member may not do. Capacity per host, case and year is enforced by one conditional UPDATE.
+that member may not do. Capacity per host, case and year is enforced by one conditional UPDATE; the
+daily quota of requests per account is checked here too, so every way of asking obeys it.
 """
 
 from __future__ import annotations
@@ -11,43 +12,67 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from matching.models import Adoption, HospitationRequest, HospitationStatus, HostQuota
+from matching.models import HOSPITATION_OPEN_STATES, Adoption, HospitationRequest, HospitationStatus, HostQuota
 from municipalities.models import Municipality, MunicipalityMember
 from solutions.models import SolutionAdopter, SolutionPage
+from solutions.selectors import SolutionHost, solution_hosts
 
-DEFAULT_VISITS_PER_YEAR = 6  # when a host ticks "empfängt Hospitationen" without a number
-OPEN = (HospitationStatus.REQUESTED, HospitationStatus.DATE_PROPOSED)
+# Hospitation requests per account within 24 hours. A product rule, counted from the stored requests so
+# that it holds across restarts and workers; core.ratelimit is the technical brake in front of it.
+MAX_REQUESTS_PER_DAY = 10
 
 
 class RefusedError(Exception):
     """An action the member may not take (now); the message is shown to them as is."""
 
 
+class DailyQuotaError(RefusedError):
+    """The account has reached MAX_REQUESTS_PER_DAY; asking again tomorrow will work."""
+
+
+def _hosts(solution: SolutionPage) -> list[SolutionHost]:
+    # solution_hosts reads the adopters with their towns: one query unless the caller prefetched them.
+    prefetch_related_objects(
+        [solution], Prefetch("adopters", queryset=SolutionAdopter.objects.select_related("municipality"))
+    )
+    return solution_hosts(solution)
+
+
 def host_capacity(solution: SolutionPage, host: Municipality) -> int | None:
     """Visits per year the host offers for this case, or None if it does not host visits for it."""
-    if solution.lead_municipality_id == host.pk and solution.lead_hosts_visits:
-        return solution.lead_visits_per_year or DEFAULT_VISITS_PER_YEAR
-    adopter = solution.adopters.filter(municipality=host, hosts_visits=True).first()
-    if adopter is not None:
-        return adopter.visits_per_year or DEFAULT_VISITS_PER_YEAR
-    return None
+    return next((h.visits_per_year for h in _hosts(solution) if h.municipality.pk == host.pk), None)
 
 
-def accepted_this_year(solution: SolutionPage, host: Municipality, year: int) -> int:
+def host_accepted_this_year(solution: SolutionPage, host: Municipality, year: int) -> int:
     quota = HostQuota.objects.filter(host=host, solution=solution, year=year).values_list("accepted", flat=True)
     return quota.first() or 0
 
 
-def capacity_left(solution: SolutionPage, host: Municipality, year: int | None = None) -> int:
+def _places_left(solution: SolutionPage, host: Municipality, capacity: int, year: int) -> int:
+    return max(0, capacity - host_accepted_this_year(solution, host, year))
+
+
+def host_capacity_left(solution: SolutionPage, host: Municipality, year: int | None = None) -> int:
     capacity = host_capacity(solution, host)
     if capacity is None:
         return 0
-    return max(0, capacity - accepted_this_year(solution, host, year or timezone.localdate().year))
+    return _places_left(solution, host, capacity, year or timezone.localdate().year)
+
+
+def hosts_with_capacity_left(solution: SolutionPage, year: int | None = None) -> list[Municipality]:
+    """The towns that still receive visits for this case in the year, lead town first."""
+    year = year or timezone.localdate().year
+    return [
+        host.municipality
+        for host in _hosts(solution)
+        if _places_left(solution, host.municipality, host.visits_per_year, year) > 0
+    ]
 
 
 def _members(municipality: Municipality):
@@ -71,6 +96,12 @@ def _require_member(member: MunicipalityMember | None) -> MunicipalityMember:
     return member
 
 
+def hospitation_requests_today(user_id: int) -> int:
+    """Requests the account sent within the last 24 hours (the window of MAX_REQUESTS_PER_DAY)."""
+    since = timezone.now() - dt.timedelta(days=1)
+    return HospitationRequest.objects.filter(requested_by_id=user_id, created_at__gte=since).count()
+
+
 @transaction.atomic
 def hospitation_request(
     *,
@@ -82,17 +113,22 @@ def hospitation_request(
     people: int,
 ) -> HospitationRequest:
     member = _require_member(member)
+    if hospitation_requests_today(member.user_id) >= MAX_REQUESTS_PER_DAY:
+        raise DailyQuotaError(
+            _("Sie haben heute schon %(n)s Anfragen gestellt; bitte morgen wieder.") % {"n": MAX_REQUESTS_PER_DAY}
+        )
     if host.pk == member.municipality_id:
         raise RefusedError("Eine Kommune kann keine Hospitation bei sich selbst anfragen.")
     if not solution.live:
         raise RefusedError("Dieses Praxisbeispiel ist nicht veröffentlicht.")
-    if host_capacity(solution, host) is None:
+    capacity = host_capacity(solution, host)
+    if capacity is None:
         raise RefusedError(f"{host.name} empfängt zu diesem Praxisbeispiel keine Hospitationen.")
     year = timezone.localdate().year
-    if capacity_left(solution, host, year) <= 0:
+    if _places_left(solution, host, capacity, year) <= 0:
         raise RefusedError(f"{host.name} hat für {year} keine freien Hospitationsplätze mehr zu diesem Praxisbeispiel.")
     duplicate = HospitationRequest.objects.filter(
-        solution=solution, host=host, visitor=member.municipality, status__in=OPEN
+        solution=solution, host=host, visitor=member.municipality, status__in=HOSPITATION_OPEN_STATES
     ).exists()
     if duplicate:
         raise RefusedError("Zu diesem Praxisbeispiel läuft schon eine offene Anfrage Ihrer Kommune bei dieser Kommune.")
@@ -161,7 +197,7 @@ def hospitation_accept(request_id: int, member: MunicipalityMember | None, note:
     if not taken:
         raise RefusedError(f"Das Kontingent für {request.year} ({capacity} Hospitationen) ist ausgeschöpft.")
     # conditional on the status we saw, so a parallel decision cannot be overwritten
-    changed = HospitationRequest.objects.filter(pk=request.pk, status__in=OPEN).update(
+    changed = HospitationRequest.objects.filter(pk=request.pk, status__in=HOSPITATION_OPEN_STATES).update(
         status=HospitationStatus.ACCEPTED, decided_by=member.user, decided_at=timezone.now(), host_note=note
     )
     if not changed:
@@ -249,11 +285,6 @@ def hospitation_agree_date(request_id: int, member: MunicipalityMember | None) -
         )
     )
     return request
-
-
-def requests_today(user_id: int) -> int:
-    since = timezone.now() - dt.timedelta(days=1)
-    return HospitationRequest.objects.filter(requested_by_id=user_id, created_at__gte=since).count()
 
 
 @transaction.atomic

@@ -14,6 +14,11 @@ class HospitationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("zurückgezogen")
 
 
+# Requests still waiting for the host (or for the visitor's answer to a proposed date): they block a
+# second request to the same host and can still be accepted, declined or withdrawn.
+HOSPITATION_OPEN_STATES = (HospitationStatus.REQUESTED, HospitationStatus.DATE_PROPOSED)
+
+
 class Adoption(models.TextChoices):
     YES = "yes", _("ja, übernommen")
     PLANNED = "planned", _("geplant")

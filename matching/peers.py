@@ -171,25 +171,25 @@ def _register() -> _Register:
         return _cache
 
 
-def load_features() -> scoring.Features:
+def peers_features() -> scoring.Features:
     """The register as scoring features, cached per process and rebuilt when it changed."""
     return _register().features
 
 
-def clear_cache() -> None:
+def peers_cache_clear() -> None:
     global _cache
     with _lock:
         _cache = None
 
 
-def peers_for(municipality: Municipality, limit: int = DEFAULT_LIMIT) -> list[Peer]:
+def peers_list(municipality: Municipality, limit: int = DEFAULT_LIMIT) -> list[Peer]:
     """The ``limit`` most similar municipalities of the same size class ±1, best first (ties by AGS)."""
     register = _register()
     features = register.features
     i = features.index.get(municipality.ags)
     if i is None or limit <= 0:
         return []
-    candidates = scoring.candidates_for(features, i)
+    candidates = scoring.peer_candidates(features, i)
     scores = scoring.similarity_row(features, i, candidates)
     peers = []
     for position in scoring.top_k(scores, candidates, limit):
@@ -210,7 +210,7 @@ def peers_for(municipality: Municipality, limit: int = DEFAULT_LIMIT) -> list[Pe
     return peers
 
 
-def precompute_top_k(features: scoring.Features, k: int = 20) -> dict[str, list[tuple[str, float]]]:
+def peers_top_k_all(features: scoring.Features, k: int = 20) -> dict[str, list[tuple[str, float]]]:
     """All municipalities' k best peers (size class ±1) as {ags: [(peer ags, similarity), …]}."""
     return {
         features.ags[i]: [(features.ags[int(j)], round(float(s), 4)) for j, s in zip(*best, strict=True)]
@@ -218,7 +218,7 @@ def precompute_top_k(features: scoring.Features, k: int = 20) -> dict[str, list[
     }
 
 
-def pair_similarity(asking_ags: str, other_ags: str) -> tuple[float, list[str]]:
+def peer_similarity(asking_ags: str, other_ags: str) -> tuple[float, list[str]]:
     """Similarity of two municipalities with the reasons that carry it (0 and none if unknown)."""
     register = _register()
     features = register.features

@@ -4,8 +4,9 @@ The score is a weighted mean of per-feature similarities, each in [0, 1]. Only f
 *both* municipalities count (numerator and denominator), so a missing value never punishes a
 pair, the score stays in [0, 1], and every term is symmetric in (i, j).
 
-No Django here: ``matching.peers`` loads the register into a ``Features`` and these functions
-do the arithmetic, so benchmarks and tests can run the maths on any array.
+No ORM here: ``matching.peers`` loads the register into a ``Features`` and these functions
+do the arithmetic, so benchmarks and tests can run the maths on any array. Size classes and Länder
+are the register's vocabularies (``municipalities``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from municipalities.size_classes import SIZE_CLASS_ORDER
+from municipalities.states import State
 
 # Weights: size and settlement structure decide most of what a town's administration can do and
 # which solutions transfer, hence population and density weigh most. The same Land means the same
@@ -48,10 +52,9 @@ SHARPNESS = 2.0
 # A numeric feature becomes a reason only from this per-feature similarity on ("ähnlich" must be true).
 REASON_MIN_SIMILARITY = 0.7
 MAX_REASONS = 4
-SIZE_CLASS_SPAN = 3  # four classes: landgemeinde … grossstadt
+SIZE_CLASS_SPAN = len(SIZE_CLASS_ORDER) - 1  # size classes are indices into SIZE_CLASS_ORDER
 URBANISATION_SPAN = 2  # codes 1 … 3
 
-SIZE_CLASS_LABELS = ("Landgemeinde", "Kleinstadt", "Mittelstadt", "Großstadt")
 URBANISATION_REASONS = (
     "",
     "ebenfalls dicht besiedelt",
@@ -89,7 +92,7 @@ class Features:
     population: np.ndarray  # float
     area: np.ndarray  # km², NaN when unknown
     density: np.ndarray  # inhabitants per km², NaN when area unknown
-    size_class: np.ndarray  # 0 … 3 (SIZE_CLASS_ORDER)
+    size_class: np.ndarray  # index into SIZE_CLASS_ORDER
     urbanisation: np.ndarray  # 1 … 3, 0 = unknown
     ortsteile: np.ndarray  # float, NaN when unknown
     topics: np.ndarray  # bool n × T
@@ -167,7 +170,7 @@ def build_features(
     )
 
 
-def candidates_for(features: Features, i: int) -> np.ndarray:
+def peer_candidates(features: Features, i: int) -> np.ndarray:
     """Indices of the municipalities in i's size class ±1, without i itself (ascending = AGS order)."""
     mask = np.abs(features.size_class.astype(np.int16) - int(features.size_class[i])) <= 1
     mask[i] = False
@@ -295,6 +298,9 @@ def _de_area(value: float) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+_KREIS_STATES = {State.SH.value, State.NW.value}
+
+
 def _district_phrase(name: str, state: str) -> str:
     """German for "also in district X"; the register stores no district type, so read it from the name."""
     if name.startswith(("Region ", "Städteregion ")):
@@ -304,7 +310,7 @@ def _district_phrase(name: str, state: str) -> str:
     if "kreis" in name.lower():
         return f"ebenfalls im selben Kreis ({name})"
     # Schleswig-Holstein and Nordrhein-Westfalen call their districts "Kreis".
-    return f"ebenfalls im {'Kreis' if state in {'01', '05'} else 'Landkreis'} {name}"
+    return f"ebenfalls im {'Kreis' if state in _KREIS_STATES else 'Landkreis'} {name}"
 
 
 def _topic_phrase(names: list[str]) -> str:
@@ -331,7 +337,7 @@ def reasons(
     if sims.get("population", 0) >= REASON_MIN_SIMILARITY:
         texts["population"] = f"ähnliche Einwohnerzahl ({_de_int(f.population[i])} / {_de_int(f.population[j])})"
     elif sims["size_class"] == 1.0:  # the class says less than the numbers, so only as a fallback
-        texts["size_class"] = f"ebenfalls {SIZE_CLASS_LABELS[int(f.size_class[i])]}"
+        texts["size_class"] = f"ebenfalls {SIZE_CLASS_ORDER[int(f.size_class[i])].label}"
     if sims.get("density", 0) >= REASON_MIN_SIMILARITY:
         texts["density"] = (
             f"ähnlich dicht besiedelt ({_de_int(f.density[i])} / {_de_int(f.density[j])} Einwohner je km²)"

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from matching.hospitation import capacity_left, host_capacity
+from matching.hospitation import host_capacity, host_capacity_left
 from matching.models import HospitationRequest
-from matching.peers import pair_similarity
-from matching.tandem import haversine_km
+from matching.peers import peer_similarity
+from municipalities.geography import distance_km
 from municipalities.models import Municipality
 from solutions.models import SolutionPage, Supplier
-from solutions.selectors import solution_detail_queryset
+from solutions.selectors import solution_detail_queryset, solution_hosts, solutions_with_hosts
 
 # Host ranking: similar towns, close by, with documented outcomes and room left; popular hosts
 # are asked less often so that a few towns are not flooded with requests.
@@ -26,12 +26,6 @@ POPULARITY_PENALTY = 0.15  # per request already received this year
 # Suppliers: the best three references count (diminishing returns), so a vendor with many
 # references cannot crowd out one with a few very fitting ones.
 SUPPLIER_TOP_REFERENCES = 3
-
-
-def _distance(a: Municipality, b: Municipality) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _de(value: float) -> str:
@@ -72,22 +66,20 @@ def hospitation_hosts(
         cases = cases.filter(slug=solution)
     if topic:
         cases = cases.filter(tagged_topics__tag__slug=topic).distinct()
-    cases = cases.filter(Q(lead_hosts_visits=True) | Q(adopters__hosts_visits=True)).distinct()
+    cases = solutions_with_hosts(cases)
     year = timezone.localdate().year
     asked = dict(HospitationRequest.objects.filter(year=year).values_list("host_id").annotate(n=Count("id")))
     matches: list[HostMatch] = []
     for case in cases:
-        hosts = [case.lead_municipality] if case.lead_hosts_visits and case.lead_municipality else []
-        hosts += [a.municipality for a in case.adopters.all() if a.hosts_visits]
         outcomes = len(case.outcomes.all())
-        for host in hosts:
+        for host in (offer.municipality for offer in solution_hosts(case)):
             if host.pk == asking.pk:
                 continue
-            left = capacity_left(case, host, year)
+            left = host_capacity_left(case, host, year)
             if left <= 0:  # never a host without capacity
                 continue
-            similarity, similarity_reasons = pair_similarity(asking.ags, host.ags)
-            distance = _distance(asking, host)
+            similarity, similarity_reasons = peer_similarity(asking.ags, host.ags)
+            distance = distance_km(asking, host)
             closeness = math.exp(-distance / DISTANCE_SCALE_KM) if distance is not None else 0.5
             capacity = host_capacity(case, host) or 1
             score = (
@@ -133,7 +125,7 @@ class SupplierMatch:
         }
 
 
-def suppliers_for(asking: Municipality, *, topic: str | None = None, limit: int = 10) -> list[SupplierMatch]:
+def suppliers_list(asking: Municipality, *, topic: str | None = None, limit: int = 10) -> list[SupplierMatch]:
     cases = solution_detail_queryset().live().public().filter(suppliers__isnull=False).distinct()
     if topic:
         cases = cases.filter(Q(tagged_topics__tag__slug=topic) | Q(suppliers__topics__slug=topic)).distinct()
@@ -141,7 +133,7 @@ def suppliers_for(asking: Municipality, *, topic: str | None = None, limit: int 
     suppliers: dict[int, Supplier] = {}
     for case in cases:
         lead = case.lead_municipality
-        similarity, why = pair_similarity(asking.ags, lead.ags) if lead else (0.0, [])
+        similarity, why = peer_similarity(asking.ags, lead.ags) if lead else (0.0, [])
         if lead is not None and lead.pk == asking.pk:
             similarity, why = 1.0, ["in Ihrer eigenen Kommune im Einsatz"]
         weight = similarity * (1.25 if len(case.outcomes.all()) else 1.0)

@@ -10,13 +10,11 @@ from django.views.decorators.http import require_POST
 
 from core.ratelimit import ratelimit
 from matching import hospitation as flow
-from matching import tandems
+from matching import tandem_rounds
 from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm, TandemApplicationForm
-from matching.models import HospitationRequest, HospitationStatus, TandemApplication
+from matching.models import HOSPITATION_OPEN_STATES, HospitationRequest, HospitationStatus, TandemApplication
 from municipalities.models import Municipality
 from solutions.models import SolutionPage
-
-MAX_REQUESTS_PER_DAY = 10
 
 
 def _member(request: HttpRequest):
@@ -28,7 +26,7 @@ def hospitation_new(request: HttpRequest) -> HttpResponse:
     solution = SolutionPage.objects.live().filter(slug=request.GET.get("fall", "")[:255]).first()
     if solution is None:
         raise Http404
-    hosts = [m for m in _hosts_of(solution) if flow.capacity_left(solution, m) > 0]
+    hosts = flow.hosts_with_capacity_left(solution)
     host = next((m for m in hosts if m.ags == request.GET.get("gastgeber", "")[:8]), hosts[0] if hosts else None)
     context = {"solution": solution, "hosts": hosts, "host": host}
     if not request.user.is_authenticated:
@@ -37,12 +35,6 @@ def hospitation_new(request: HttpRequest) -> HttpResponse:
     form = HospitationRequestForm(request.POST or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
-        if flow.requests_today(request.user.pk) >= MAX_REQUESTS_PER_DAY:
-            messages.error(
-                request,
-                _("Sie haben heute schon %(n)s Anfragen gestellt; bitte morgen wieder.") % {"n": MAX_REQUESTS_PER_DAY},
-            )
-            return render(request, "matching/hospitation_form.html", context, status=429)
         chosen = Municipality.objects.filter(ags=request.POST.get("host", "")[:8]).first()
         try:
             created = flow.hospitation_request(
@@ -50,18 +42,11 @@ def hospitation_new(request: HttpRequest) -> HttpResponse:
             )
         except flow.RefusedError as exc:
             messages.error(request, str(exc))
-            return render(request, "matching/hospitation_form.html", context, status=400)
+            status = 429 if isinstance(exc, flow.DailyQuotaError) else 400
+            return render(request, "matching/hospitation_form.html", context, status=status)
         messages.success(request, _("Ihre Anfrage ist bei %(host)s angekommen.") % {"host": created.host.name})
         return redirect("matching:request", pk=created.pk)
     return render(request, "matching/hospitation_form.html", context)
-
-
-def _hosts_of(solution: SolutionPage) -> list[Municipality]:
-    hosts = []
-    if solution.lead_hosts_visits and solution.lead_municipality_id:
-        hosts.append(solution.lead_municipality)
-    hosts += [a.municipality for a in solution.adopters.select_related("municipality") if a.hosts_visits]
-    return hosts
 
 
 @login_required
@@ -77,9 +62,9 @@ def my_requests(request: HttpRequest) -> HttpResponse:
             "member": member,
             "sent": related.filter(visitor=member.municipality),
             "received": related.filter(host=member.municipality),
-            "tandems": tandems.tandems_of(request.user),
+            "tandems": tandem_rounds.tandems_list(request.user),
             "applications": TandemApplication.objects.filter(user=request.user).select_related("round"),
-            "open_round": tandems.tandem_round_open_now(),
+            "open_round": tandem_rounds.tandem_round_open_now(),
         },
     )
 
@@ -87,7 +72,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 @ratelimit("tandem")
 def tandem_apply(request: HttpRequest) -> HttpResponse:
-    round = tandems.tandem_round_open_now()
+    round = tandem_rounds.tandem_round_open_now()
     form = TandemApplicationForm(request.POST or None)
     context = {"round": round, "form": form}
     if round is None:
@@ -95,7 +80,7 @@ def tandem_apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            tandems.tandem_apply(
+            tandem_rounds.tandem_apply(
                 member=_member(request),
                 round=round,
                 role=data["role"],
@@ -133,7 +118,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "is_host": is_host,
-            "is_open": item.status in flow.OPEN,
+            "is_open": item.status in HOSPITATION_OPEN_STATES,
             "contact_visible": item.status == HospitationStatus.ACCEPTED,
             "decision_form": DecisionForm(),
             "feedback_form": FeedbackForm(),

@@ -45,6 +45,14 @@ SIZE_CLASS_ORDER: tuple[SizeClass, ...] = (
     SizeClass.GROSSSTADT,
 )
 
+# Plural labels by class value, for sentences such as "sucht nur Landgemeinden oder Kleinstädte".
+SIZE_CLASS_PLURALS = {
+    SizeClass.LANDGEMEINDE.value: _("Landgemeinden"),
+    SizeClass.KLEINSTADT.value: _("Kleinstädte"),
+    SizeClass.MITTELSTADT.value: _("Mittelstädte"),
+    SizeClass.GROSSSTADT.value: _("Großstädte"),
+}
+
 
 def _band(population: int) -> tuple[int, SizeSubclass, SizeClass]:
     if population < 0:

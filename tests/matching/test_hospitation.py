@@ -138,7 +138,7 @@ def test_capacity_is_never_exceeded(client, case, people, register):
     with pytest.raises(flow.RefusedError, match="ausgeschöpft"):
         flow.hospitation_accept(ids[2], host)
     assert HostQuota.objects.get().accepted == 2
-    assert flow.capacity_left(case, register["barleben"]) == 0
+    assert flow.host_capacity_left(case, register["barleben"]) == 0
     response = ask(client, member(register["groeningen"], "groeningen"), case)
     assert "keine freien Hospitationsplätze" in response.content.decode()
 
@@ -219,9 +219,7 @@ def test_date_proposal_round_trip(client, case, people):
 
 
 def test_request_creation_is_rate_limited(client, case, people, monkeypatch):
-    from matching import views
-
-    monkeypatch.setattr(views, "MAX_REQUESTS_PER_DAY", 1)
+    monkeypatch.setattr(flow, "MAX_REQUESTS_PER_DAY", 1)
     ask(client, people["visitor"], case)
     response = ask(client, people["visitor"], case, message="noch eine")
     assert response.status_code == 429

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from matching import scoring
-from matching.peers import clear_cache, load_features, peers_for, precompute_top_k
+from matching.peers import peers_cache_clear, peers_features, peers_list, peers_top_k_all
 from municipalities.models import Municipality
 from municipalities.size_classes import SIZE_CLASS_ORDER
 from tests.factories.register import municipality
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    clear_cache()
+    peers_cache_clear()
     yield
-    clear_cache()
+    peers_cache_clear()
 
 
 def town(ags: str, name: str, population: int, area: float | None, urbanisation: str, district: str, **fields):
@@ -58,7 +58,7 @@ def towns() -> dict[str, Municipality]:
 
 
 def all_pairs_matrix() -> tuple[scoring.Features, np.ndarray]:
-    features = load_features()
+    features = peers_features()
     everyone = np.arange(len(features))
     return features, np.array([scoring.similarity_row(features, i, everyone) for i in everyone])
 
@@ -89,7 +89,7 @@ def all_pairs_matrix() -> tuple[scoring.Features, np.ndarray]:
     ],
 )
 def test_best_peer_is_the_twin_for_clear_reasons(towns, name, best, expected_reasons):
-    peers = peers_for(towns[name])
+    peers = peers_list(towns[name])
 
     assert peers[0].name == best
     assert peers[0].similarity > peers[1].similarity
@@ -98,7 +98,7 @@ def test_best_peer_is_the_twin_for_clear_reasons(towns, name, best, expected_rea
 
 
 def test_reasons_name_only_what_is_alike(towns):
-    peers = {p.ags: p for p in peers_for(towns["Barleben"], limit=50)}
+    peers = {p.ags: p for p in peers_list(towns["Barleben"], limit=50)}
 
     # Burg: other district, 2.4 times the inhabitants, less dense: only the Land is shared.
     assert peers["15086015"].reasons == ["ebenfalls in Sachsen-Anhalt"]
@@ -109,7 +109,7 @@ def test_reasons_name_only_what_is_alike(towns):
 
 
 def test_peer_carries_display_fields(towns):
-    peer = peers_for(towns["Barleben"], limit=1)[0]
+    peer = peers_list(towns["Barleben"], limit=1)[0]
 
     assert (peer.ags, peer.name, peer.state, peer.population) == ("15083557", "Wolmirstedt", "Sachsen-Anhalt", 8900)
     assert (peer.size_class, peer.size_class_label) == ("kleinstadt", "Kleinstadt")
@@ -119,7 +119,7 @@ def test_peer_carries_display_fields(towns):
 
 def test_self_is_never_a_peer(towns):
     for town_ in towns.values():
-        assert town_.ags not in [p.ags for p in peers_for(town_, limit=50)]
+        assert town_.ags not in [p.ags for p in peers_list(town_, limit=50)]
 
 
 def test_similarity_is_symmetric_and_between_zero_and_one(towns):
@@ -132,7 +132,7 @@ def test_similarity_is_symmetric_and_between_zero_and_one(towns):
 
 
 def test_peer_lists_agree_in_both_directions(towns):
-    lists = {t.ags: {p.ags: p.similarity for p in peers_for(t, limit=50)} for t in towns.values()}
+    lists = {t.ags: {p.ags: p.similarity for p in peers_list(t, limit=50)} for t in towns.values()}
     for a, b in itertools.permutations(lists, 2):
         if b in lists[a]:
             assert lists[b][a] == lists[a][b]
@@ -142,9 +142,9 @@ def test_same_input_same_output_and_ties_broken_by_ags(towns):
     # Two identical towns tie exactly for Barleben; the lower AGS comes first.
     town("15083902", "Zwilling B", 5000, 50.0, "3", "Börde")
     town("15083901", "Zwilling A", 5000, 50.0, "3", "Börde")
-    first = peers_for(towns["Barleben"], limit=11)
-    clear_cache()
-    second = peers_for(towns["Barleben"], limit=11)
+    first = peers_list(towns["Barleben"], limit=11)
+    peers_cache_clear()
+    second = peers_list(towns["Barleben"], limit=11)
 
     assert first == second
     twins = [p for p in first if p.name.startswith("Zwilling")]
@@ -156,14 +156,14 @@ def test_candidates_are_restricted_to_size_class_plus_minus_one(towns):
     order = [c.value for c in SIZE_CLASS_ORDER]
     for town_ in towns.values():
         own = order.index(town_.size_class)
-        for peer in peers_for(town_, limit=50):
+        for peer in peers_list(town_, limit=50):
             assert abs(order.index(peer.size_class) - own) <= 1
-    assert "Magdeburg" not in [p.name for p in peers_for(towns["Gröningen"], limit=50)]
-    assert {p.size_class for p in peers_for(towns["Magdeburg"], limit=50)} == {"mittelstadt"}
+    assert "Magdeburg" not in [p.name for p in peers_list(towns["Gröningen"], limit=50)]
+    assert {p.size_class for p in peers_list(towns["Magdeburg"], limit=50)} == {"mittelstadt"}
 
 
 def test_shared_topics_are_a_reason_and_raise_the_score(tmp_path, towns, index):
-    before = {p.ags: p.similarity for p in peers_for(towns["Barleben"], limit=50)}
+    before = {p.ags: p.similarity for p in peers_list(towns["Barleben"], limit=50)}
     publish_cases(
         tmp_path,
         case_line("barleben-portal", municipality_ags="15083040", topics=["digitale-verwaltung", "mobilitaet"]),
@@ -175,7 +175,7 @@ def test_shared_topics_are_a_reason_and_raise_the_score(tmp_path, towns, index):
             adopters=[{"ags": "08118027"}],
         ),
     )
-    peers = {p.ags: p for p in peers_for(towns["Barleben"], limit=50)}
+    peers = {p.ags: p for p in peers_list(towns["Barleben"], limit=50)}
 
     # Zossen leads, Hemmingen (BW) adopts a case on the same topic: Jaccard 1/2 each.
     for ags in ("12072477", "08118027"):
@@ -187,20 +187,20 @@ def test_shared_topics_are_a_reason_and_raise_the_score(tmp_path, towns, index):
 
 
 def test_cache_follows_published_cases_and_register_changes(tmp_path, towns, index):
-    assert load_features().topics.shape[1] == 0
+    assert peers_features().topics.shape[1] == 0
     publish_cases(tmp_path, case_line("barleben-portal", municipality_ags="15083040"))
-    assert load_features().topic_slugs == ["strassen-infrastruktur"]
+    assert peers_features().topic_slugs == ["strassen-infrastruktur"]
 
     town("15083905", "Neu", 9000, 30.0, "2", "Börde")
-    assert "15083905" in load_features().index
+    assert "15083905" in peers_features().index
 
 
 def test_missing_ortsteile_do_not_change_the_score(towns):
     barleben, wolmirstedt = towns["Barleben"], towns["Wolmirstedt"]
 
     def score() -> float:
-        clear_cache()
-        features = load_features()
+        peers_cache_clear()
+        features = peers_features()
         return scoring.similarity_pair(features, features.index[barleben.ags], features.index[wolmirstedt.ags])[0]
 
     neither = score()
@@ -222,9 +222,9 @@ def test_missing_area_keeps_scores_in_range(towns):
 
 
 def test_vectorised_row_equals_scalar_reference(towns):
-    features = load_features()
+    features = peers_features()
     for i in range(len(features)):
-        candidates = scoring.candidates_for(features, i)
+        candidates = scoring.peer_candidates(features, i)
         row = scoring.similarity_row(features, i, candidates)
         for j, vectorised in zip(candidates, row, strict=True):
             scalar, contributions = scoring.similarity_pair(features, i, int(j))
@@ -233,14 +233,14 @@ def test_vectorised_row_equals_scalar_reference(towns):
 
 
 def test_precomputed_top_k_matches_single_queries(towns):
-    table = precompute_top_k(load_features(), k=5)
+    table = peers_top_k_all(peers_features(), k=5)
 
     assert set(table) == {t.ags for t in towns.values()}
     for town_ in towns.values():
-        assert table[town_.ags] == [(p.ags, p.similarity) for p in peers_for(town_, limit=5)]
+        assert table[town_.ags] == [(p.ags, p.similarity) for p in peers_list(town_, limit=5)]
 
 
 def test_cached_single_query_costs_one_database_query(towns, django_assert_num_queries):
-    peers_for(towns["Barleben"])
+    peers_list(towns["Barleben"])
     with django_assert_num_queries(1):  # the version check; scoring runs on the cached arrays
-        peers_for(towns["Calw"])
+        peers_list(towns["Calw"])

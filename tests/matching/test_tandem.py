@@ -9,15 +9,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from matching import tandem
-from matching.tandem import (
+from matching import tandem_matching
+from matching.tandem_matching import (
     MENTEE,
     MENTEES_TAKEN,
     MENTOR,
     MENTORS_FULL,
     NO_ACCEPTABLE_MENTEE,
     NO_ACCEPTABLE_MENTOR,
-    SIZE_CLASSES,
     Applicant,
     TandemResult,
     acceptable_matrix,
@@ -28,7 +27,9 @@ from matching.tandem import (
     pair_score,
     score_matrix,
 )
+from municipalities.size_classes import SIZE_CLASS_ORDER
 
+SIZE_CLASSES = [size_class.value for size_class in SIZE_CLASS_ORDER]
 TOPIC_NAMES = {"digitale-verwaltung": "Digitale Verwaltung", "energie-klimaschutz": "Energie und Klimaschutz"}
 
 
@@ -120,8 +121,8 @@ def test_mentee_topics_weigh_more_than_mentor_topics():
 
 def test_unknown_coordinates_and_density_are_neutral():
     unknown = replace(MUSTERSTADT, lat=None, lon=None, density=None)
-    components = tandem.score_components(BARLEBEN, unknown)
-    assert components.distance == components.density == tandem.NEUTRAL
+    components = tandem_matching.score_components(BARLEBEN, unknown)
+    assert components.distance == components.density == tandem_matching.NEUTRAL
     assert components.distance_km is None
 
 
@@ -277,8 +278,8 @@ def test_shuffled_input_gives_identical_result(seed):
 def test_short_preference_heads_fall_back_to_full_order(seed, monkeypatch):
     mentees, mentors = random_round(100 + seed)
     expected = match_round(mentees, mentors)
-    monkeypatch.setattr(tandem, "HEAD_SIZE", 1)
-    monkeypatch.setattr(tandem, "BLOCK_ROWS", 3)
+    monkeypatch.setattr(tandem_matching, "HEAD_SIZE", 1)
+    monkeypatch.setattr(tandem_matching, "BLOCK_ROWS", 3)
     assert match_round(mentees, mentors) == expected
 
 
@@ -313,7 +314,7 @@ def stable_assignments(mentees: list[Applicant], mentors: list[Applicant]) -> li
         taken = [c for c in choice if c is not None]
         if any(taken.count(r) > capacity[r] for r in set(taken)):
             continue
-        pairs = [tandem.Pair(e.id, c, 0.0, []) for e, c in zip(mentees, choice, strict=True) if c is not None]
+        pairs = [tandem_matching.Pair(e.id, c, 0.0, []) for e, c in zip(mentees, choice, strict=True) if c is not None]
         if not blocking_pairs(mentees, mentors, TandemResult(pairs, {})):
             found.append({p.mentee_id: p.mentor_id for p in pairs})
     return found
@@ -411,11 +412,11 @@ def test_incomplete_lists_leave_unacceptable_pairs_out():
 
 @pytest.mark.parametrize("head_size", [1, 4, 16])
 def test_preference_heads_are_prefixes_of_the_stable_order(head_size, monkeypatch):
-    monkeypatch.setattr(tandem, "HEAD_SIZE", head_size)
+    monkeypatch.setattr(tandem_matching, "HEAD_SIZE", head_size)
     keys = np.random.default_rng(head_size).integers(0, 6, size=(50, 200)).astype(float)
     keys[keys == 5] = np.inf  # unacceptable
     full = np.argsort(keys, axis=1, kind="stable").tolist()
-    for head, order in zip(tandem._heads(keys), full, strict=True):
+    for head, order in zip(tandem_matching._heads(keys), full, strict=True):
         assert head == order[: len(head)]
 
 

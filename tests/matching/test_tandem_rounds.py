@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from matching import tandems
+from matching import tandem_rounds
 from matching.hospitation import RefusedError
 from matching.models import TandemApplication, TandemPair, TandemRound
-from matching.tandem import blocking_pairs
+from matching.tandem_matching import blocking_pairs, match_round
 from solutions.models import Topic
 from tests.factories.register import municipality
 from tests.factories.solutions import member
@@ -44,7 +44,7 @@ def people(register):
 
 
 def apply(user, round_, role, years, **kwargs):
-    return tandems.tandem_apply(
+    return tandem_rounds.tandem_apply(
         member=user.membership,
         round=round_,
         role=role,
@@ -78,19 +78,17 @@ def test_round_closes_into_a_stable_assignment_and_confirmation_notifies(
     apply(people["mentor_a"], round_, "mentor", 9, topics=["strassen-infrastruktur"])
     apply(people["mentor_b"], round_, "mentor", 12, topics=["digitale-verwaltung"])
 
-    tandems.tandem_round_close(round_.pk)
+    tandem_rounds.tandem_round_close(round_.pk)
 
     pairs = {(p.mentee.municipality.ags, p.mentor.municipality.ags) for p in TandemPair.objects.all()}
     assert pairs == {("15083245", "15083040"), ("08118027", "08235085")}
     applications = TandemApplication.objects.select_related("municipality").prefetch_related("topics")
-    mentees = [tandems._applicant(a) for a in applications if a.role == "mentee"]
-    mentors = [tandems._applicant(a) for a in applications if a.role == "mentor"]
-    from matching.tandem import match_round
-
+    mentees = [tandem_rounds._applicant(a) for a in applications if a.role == "mentee"]
+    mentors = [tandem_rounds._applicant(a) for a in applications if a.role == "mentor"]
     assert blocking_pairs(mentees, mentors, match_round(mentees, mentors)) == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        tandems.tandem_round_confirm(round_.pk)
+        tandem_rounds.tandem_round_confirm(round_.pk)
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted(
         ["neu@groeningen.example", "neu@hemmingen.example", "erfahren@barleben.example", "erfahren@calw.example"]
@@ -102,7 +100,7 @@ def test_round_closes_into_a_stable_assignment_and_confirmation_notifies(
 def test_unmatched_applicants_get_a_reason(round_, people):
     apply(people["mentee_a"], round_, "mentee", 1, max_distance_km=10)  # nobody within 10 km
     apply(people["mentor_b"], round_, "mentor", 12)
-    tandems.tandem_round_close(round_.pk)
+    tandem_rounds.tandem_round_close(round_.pk)
     mentee = TandemApplication.objects.get(role="mentee")
     assert mentee.unmatched_reason
     assert not TandemPair.objects.exists()
@@ -111,10 +109,10 @@ def test_unmatched_applicants_get_a_reason(round_, people):
 def test_partners_see_each_other_only_after_confirmation(client, round_, people):
     apply(people["mentee_a"], round_, "mentee", 1)
     apply(people["mentor_a"], round_, "mentor", 9)
-    tandems.tandem_round_close(round_.pk)
+    tandem_rounds.tandem_round_close(round_.pk)
     client.force_login(people["mentee_a"])
     assert "erfahren@barleben.example" not in client.get("/meine-anfragen/").content.decode()
-    tandems.tandem_round_confirm(round_.pk)
+    tandem_rounds.tandem_round_confirm(round_.pk)
     html = client.get("/meine-anfragen/").content.decode()
     assert "erfahren@barleben.example" in html and "Barleben" in html
     client.force_login(people["mentee_b"])  # not part of this tandem
@@ -123,11 +121,11 @@ def test_partners_see_each_other_only_after_confirmation(client, round_, people)
 
 def test_confirm_requires_a_closed_round(round_):
     with pytest.raises(RefusedError):
-        tandems.tandem_round_confirm(round_.pk)
-    tandems.tandem_round_close(round_.pk)
-    tandems.tandem_round_confirm(round_.pk)
+        tandem_rounds.tandem_round_confirm(round_.pk)
+    tandem_rounds.tandem_round_close(round_.pk)
+    tandem_rounds.tandem_round_confirm(round_.pk)
     with pytest.raises(RefusedError, match="schon bestätigt"):
-        tandems.tandem_round_close(round_.pk)
+        tandem_rounds.tandem_round_close(round_.pk)
 
 
 def test_application_form_and_admin_views(client, round_, people, admin_user):

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from matching.hospitation import RefusedError
 from matching.models import TandemApplication, TandemPair, TandemRole, TandemRound, TandemRoundStatus
-from matching.tandem import Applicant, match_round
+from matching.tandem_matching import Applicant, match_round
 from municipalities.models import MunicipalityMember
-from municipalities.states import State
 from solutions.models import Topic
 
 MENTEE_MAX_YEARS = 2
@@ -107,9 +106,7 @@ def tandem_round_close(round_id: int) -> TandemRound:
     applications = list(round.applications.select_related("municipality").prefetch_related("topics"))
     mentees = [_applicant(a) for a in applications if a.role == TandemRole.MENTEE]
     mentors = [_applicant(a) for a in applications if a.role == TandemRole.MENTOR]
-    result = match_round(
-        mentees, mentors, dict(Topic.objects.values_list("slug", "name")), {s.value: s.label for s in State}
-    )
+    result = match_round(mentees, mentors, dict(Topic.objects.values_list("slug", "name")))
     round.pairs.all().delete()
     TandemPair.objects.bulk_create(
         [
@@ -167,7 +164,7 @@ def _announce(round: TandemRound, pairs: list[TandemPair], unmatched: list[Tande
             )
 
 
-def tandems_of(user) -> list[TandemPair]:
+def tandems_list(user) -> list[TandemPair]:
     """Confirmed tandems the user is part of (partner and contact visible)."""
     return list(
         TandemPair.objects.filter(round__status=TandemRoundStatus.CONFIRMED)

@@ -8,6 +8,9 @@ Preferences on both sides come from one symmetric score in [0, 1] (municipality 
 overlap, distance), restricted to pairs that meet both sides' hard constraints. ``pair_score`` is the
 scalar reference; ``score_matrix`` is the vectorised version the matching uses, equal to within 1e-9.
 Scores are quantised to 1e-9 in both so that ties break identically (by id) in either implementation.
+
+Size classes, Länder and distances come from the register (``municipalities``); the size-class names
+in the reasons are translatable labels, so reasons need Django's settings loaded (no database).
 """
 
 from __future__ import annotations
@@ -21,44 +24,19 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from municipalities.geography import distance_km, haversine_km_matrix
+from municipalities.size_classes import SIZE_CLASS_ORDER, SIZE_CLASS_PLURALS, SizeClass
+from municipalities.states import State
+
 MENTEE = "mentee"
 MENTOR = "mentor"
 ROLES = (MENTEE, MENTOR)
 MAX_MENTOR_CAPACITY = 3
 
-# Ordered small → large; adjacency in this order counts as "similar size".
-SIZE_CLASSES = ("landgemeinde", "kleinstadt", "mittelstadt", "grossstadt")
-SIZE_CLASS_NAMES = {
-    "landgemeinde": "Landgemeinde",
-    "kleinstadt": "Kleinstadt",
-    "mittelstadt": "Mittelstadt",
-    "grossstadt": "Großstadt",
-}
-SIZE_CLASS_PLURALS = {
-    "landgemeinde": "Landgemeinden",
-    "kleinstadt": "Kleinstädte",
-    "mittelstadt": "Mittelstädte",
-    "grossstadt": "Großstädte",
-}
-# Fallback when the caller passes no state_names (same labels as municipalities.states.State).
-STATE_NAMES = {
-    "01": "Schleswig-Holstein",
-    "02": "Hamburg",
-    "03": "Niedersachsen",
-    "04": "Bremen",
-    "05": "Nordrhein-Westfalen",
-    "06": "Hessen",
-    "07": "Rheinland-Pfalz",
-    "08": "Baden-Württemberg",
-    "09": "Bayern",
-    "10": "Saarland",
-    "11": "Berlin",
-    "12": "Brandenburg",
-    "13": "Mecklenburg-Vorpommern",
-    "14": "Sachsen",
-    "15": "Sachsen-Anhalt",
-    "16": "Thüringen",
-}
+# Index in the register's size order (small → large); adjacent classes count as "similar size".
+_SIZE_INDEX = {size_class.value: k for k, size_class in enumerate(SIZE_CLASS_ORDER)}
+# Names of the Länder when the caller passes no state_names.
+_STATE_NAMES: dict[str, str] = {state.value: state.label for state in State}
 
 # Score weights, summing to 1. Topics dominate because a tandem works on concrete questions; a
 # comparable municipality comes next (same problems, same administrative scale); distance matters
@@ -78,7 +56,6 @@ DISTANCE_SCALE_KM = 150.0  # closeness = exp(-d / 150): 1 at 0 km, ~0.5 at 100 k
 NEUTRAL = 0.5  # unknown density or coordinates: neither reward nor punish
 
 SCORE_QUANTUM = 1e9  # scores are rounded to 1e-9 so scalar and vector ties coincide
-EARTH_RADIUS_KM = 6371.0088
 
 # Reasons are only stated for components that really carry the score.
 REASON_POPULATION_MIN = 0.85  # within a factor of ~1.5
@@ -115,9 +92,9 @@ class Applicant:
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
-        if self.size_class not in SIZE_CLASSES:
+        if self.size_class not in _SIZE_INDEX:
             raise ValueError(f"unknown size class {self.size_class!r}")
-        if not self.partner_size_classes <= set(SIZE_CLASSES):
+        if not self.partner_size_classes.issubset(_SIZE_INDEX):
             raise ValueError(f"unknown partner size classes {sorted(self.partner_size_classes)}")
         highest = MAX_MENTOR_CAPACITY if self.role == MENTOR else 1
         if not 1 <= self.capacity <= highest:
@@ -141,36 +118,27 @@ class TandemResult:
 # --- scalar reference -------------------------------------------------------------------------------
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = p2 - p1, math.radians(lon2) - math.radians(lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
-
-
-def distance_km(a: Applicant, b: Applicant) -> float | None:
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return None
-    return haversine_km(a.lat, a.lon, b.lat, b.lon)
-
-
 def _label(applicant: Applicant) -> str:
     return f"{applicant.name} ({'Mentee' if applicant.role == MENTEE else 'Mentor:in'})"
 
 
+def _size_name(size_class: str) -> str:
+    return str(SizeClass(size_class).label)
+
+
 def _size_names(size_classes: Iterable[str]) -> str:
-    names = [SIZE_CLASS_PLURALS[c] for c in SIZE_CLASSES if c in size_classes]
+    names = [str(SIZE_CLASS_PLURALS[c.value]) for c in SIZE_CLASS_ORDER if c.value in size_classes]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " oder " + names[-1]
 
 
 def _distance_violation(side: Applicant, distance: float | None) -> str | None:
     if side.max_distance_km is None:
         return None
-    limit = format_int(side.max_distance_km)
+    limit = _de_int(side.max_distance_km)
     if distance is None:
         return f"{_label(side)} wünscht höchstens {limit} km Entfernung, Koordinaten fehlen"
     if distance > side.max_distance_km:
-        return f"{_label(side)} wünscht höchstens {limit} km Entfernung, es sind {format_int(distance)} km"
+        return f"{_label(side)} wünscht höchstens {limit} km Entfernung, es sind {_de_int(distance)} km"
     return None
 
 
@@ -185,7 +153,7 @@ def _size_violation(side: Applicant, other: Applicant) -> str | None:
     if not side.partner_size_classes or other.size_class in side.partner_size_classes:
         return None
     wanted = _size_names(side.partner_size_classes)
-    return f"{_label(side)} sucht nur {wanted}, {other.name} ist eine {SIZE_CLASS_NAMES[other.size_class]}"
+    return f"{_label(side)} sucht nur {wanted}, {other.name} ist eine {_size_name(other.size_class)}"
 
 
 def constraint_violation(
@@ -194,7 +162,7 @@ def constraint_violation(
     """The first hard constraint the pair breaks, as a German sentence, or None if the pair is acceptable."""
     if mentee.ags == mentor.ags:
         return f"beide Bewerbungen kommen aus derselben Gemeinde ({mentee.name})"
-    names = STATE_NAMES if state_names is None else state_names
+    names = _STATE_NAMES if state_names is None else state_names
     distance = distance_km(mentee, mentor)
     for side, other in ((mentee, mentor), (mentor, mentee)):
         reason = (
@@ -232,7 +200,7 @@ def _topic_component(shared: int, mentee_count: int, mentor_count: int) -> float
 
 
 def score_components(mentee: Applicant, mentor: Applicant) -> Components:
-    size = _size_component(SIZE_CLASSES.index(mentee.size_class), SIZE_CLASSES.index(mentor.size_class))
+    size = _size_component(_SIZE_INDEX[mentee.size_class], _SIZE_INDEX[mentor.size_class])
     population = _log_closeness(max(mentee.population, 1), max(mentor.population, 1), POPULATION_SPAN)
     if mentee.density is None or mentor.density is None:
         density = NEUTRAL
@@ -255,7 +223,7 @@ def _total(c: Components) -> float:
     return _quantise(total + W_TOPICS * c.topics + W_DISTANCE * c.distance)
 
 
-def format_int(value: float) -> str:
+def _de_int(value: float) -> str:
     """German thousands separator: 9238 → "9.238"."""
     return f"{round(value):,}".replace(",", ".")
 
@@ -273,16 +241,16 @@ def _topic_reason(shared: frozenset[str], topic_names: Mapping[str, str]) -> str
 
 def _size_reason(mentee: Applicant, mentor: Applicant, c: Components) -> str | None:
     if c.size_class == 1.0:
-        return f"gleiche Größenklasse ({SIZE_CLASS_NAMES[mentee.size_class]})"
+        return f"gleiche Größenklasse ({_size_name(mentee.size_class)})"
     if c.size_class > 0.0:
-        return f"ähnliche Größenklasse ({SIZE_CLASS_NAMES[mentee.size_class]} / {SIZE_CLASS_NAMES[mentor.size_class]})"
+        return f"ähnliche Größenklasse ({_size_name(mentee.size_class)} / {_size_name(mentor.size_class)})"
     return None
 
 
 def _distance_reason(mentee: Applicant, mentor: Applicant, c: Components, state_names: Mapping[str, str]) -> str | None:
     parts = []
     if c.distance_km is not None and c.distance_km <= REASON_DISTANCE_MAX_KM:
-        parts.append("unter 1 km entfernt" if c.distance_km < 1 else f"{format_int(c.distance_km)} km entfernt")
+        parts.append("unter 1 km entfernt" if c.distance_km < 1 else f"{_de_int(c.distance_km)} km entfernt")
     if mentee.state == mentor.state:
         parts.append(f"ebenfalls in {state_names.get(mentor.state, mentor.state)}")
     return ", ".join(parts) or None
@@ -302,10 +270,10 @@ def _reasons(
         (W_DISTANCE * c.distance, _distance_reason(mentee, mentor, c, state_names)),
     ]
     if c.population >= REASON_POPULATION_MIN:
-        pops = f"{format_int(mentee.population)} / {format_int(mentor.population)}"
+        pops = f"{_de_int(mentee.population)} / {_de_int(mentor.population)}"
         candidates.append((W_POPULATION * c.population, f"ähnliche Einwohnerzahl ({pops})"))
     if mentee.density is not None and mentor.density is not None and c.density >= REASON_DENSITY_MIN:
-        dens = f"{format_int(mentee.density)} / {format_int(mentor.density)} Einw./km²"
+        dens = f"{_de_int(mentee.density)} / {_de_int(mentor.density)} Einw./km²"
         candidates.append((W_DENSITY * c.density, f"ähnliche Siedlungsdichte ({dens})"))
     ranked = sorted((item for item in candidates if item[1]), key=lambda item: -item[0])  # stable on ties
     return [text for _, text in ranked if text]
@@ -319,7 +287,7 @@ def pair_score(
 ) -> tuple[float, list[str]]:
     """Reference score in [0, 1] with German reasons. Ignores hard constraints (see constraint_violation)."""
     c = score_components(mentee, mentor)
-    names = STATE_NAMES if state_names is None else state_names
+    names = _STATE_NAMES if state_names is None else state_names
     return _total(c), _reasons(mentee, mentor, c, topic_names or {}, names)
 
 
@@ -341,7 +309,7 @@ class _Features:
     state: np.ndarray
     max_distance: np.ndarray  # inf = any
     same_state_only: np.ndarray
-    partner_sizes: np.ndarray  # bitmask over SIZE_CLASSES; all bits set = any
+    partner_sizes: np.ndarray  # bitmask over the size classes (SIZE_CLASS_ORDER); all bits set = any
 
     def rows(self, start: int, stop: int) -> _Features:
         return _Features(**{name: getattr(self, name)[start:stop] for name in self.__dataclass_fields__})
@@ -349,8 +317,8 @@ class _Features:
 
 def _size_mask(size_classes: frozenset[str]) -> int:
     if not size_classes:
-        return (1 << len(SIZE_CLASSES)) - 1
-    return sum(1 << SIZE_CLASSES.index(c) for c in size_classes)
+        return (1 << len(_SIZE_INDEX)) - 1
+    return sum(1 << _SIZE_INDEX[c] for c in size_classes)
 
 
 def _features(applicants: Sequence[Applicant], vocabulary: Mapping[str, int], codes: Mapping[str, int]) -> _Features:
@@ -362,7 +330,7 @@ def _features(applicants: Sequence[Applicant], vocabulary: Mapping[str, int], co
         topics[row, [vocabulary[t] for t in a.topics]] = True
     nan = math.nan
     return _Features(
-        size=column((SIZE_CLASSES.index(a.size_class) for a in applicants), np.int64),
+        size=column((_SIZE_INDEX[a.size_class] for a in applicants), np.int64),
         log_pop=np.log10(column((max(a.population, 1) for a in applicants), np.float64)),
         log_density=np.log10(
             column((nan if a.density is None else max(a.density, DENSITY_FLOOR) for a in applicants), np.float64)
@@ -388,12 +356,8 @@ def _both_features(mentees: Sequence[Applicant], mentors: Sequence[Applicant]) -
     return _features(mentees, vocabulary, codes), _features(mentors, vocabulary, codes)
 
 
-def _haversine_matrix(e: _Features, r: _Features) -> np.ndarray:
-    p1, p2 = np.radians(e.lat)[:, None], np.radians(r.lat)[None, :]
-    dlat = p2 - p1
-    dlon = np.radians(r.lon)[None, :] - np.radians(e.lon)[:, None]
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+def _distance_matrix(e: _Features, r: _Features) -> np.ndarray:
+    return haversine_km_matrix(e.lat, e.lon, r.lat, r.lon)
 
 
 def _log_closeness_matrix(a: np.ndarray, b: np.ndarray, span: float) -> np.ndarray:
@@ -402,7 +366,7 @@ def _log_closeness_matrix(a: np.ndarray, b: np.ndarray, span: float) -> np.ndarr
 
 @functools.cache
 def _size_table() -> np.ndarray:
-    n = len(SIZE_CLASSES)
+    n = len(_SIZE_INDEX)
     return np.array([_size_component(i // n, i % n) for i in range(n * n)])
 
 
@@ -415,7 +379,7 @@ def _topic_table(most: int) -> np.ndarray:
 
 
 def _score_block(e: _Features, r: _Features, km: np.ndarray) -> np.ndarray:
-    size = _size_table().take(e.size[:, None] * len(SIZE_CLASSES) + r.size[None, :])
+    size = _size_table().take(e.size[:, None] * len(_SIZE_INDEX) + r.size[None, :])
     population = _log_closeness_matrix(e.log_pop, r.log_pop, POPULATION_SPAN)
     density = _log_closeness_matrix(e.log_density, r.log_density, DENSITY_SPAN)
     density = np.where(np.isnan(density), NEUTRAL, density)
@@ -444,13 +408,13 @@ def _acceptable_block(e: _Features, r: _Features, km: np.ndarray) -> np.ndarray:
 def score_matrix(mentees: Sequence[Applicant], mentors: Sequence[Applicant]) -> np.ndarray:
     """Vectorised pair_score for all pairs: float64 array (len(mentees), len(mentors)) in input order."""
     e, r = _both_features(mentees, mentors)
-    return _score_block(e, r, _haversine_matrix(e, r))
+    return _score_block(e, r, _distance_matrix(e, r))
 
 
 def acceptable_matrix(mentees: Sequence[Applicant], mentors: Sequence[Applicant]) -> np.ndarray:
     """Vectorised ``constraint_violation(...) is None`` for all pairs, in input order."""
     e, r = _both_features(mentees, mentors)
-    return _acceptable_block(e, r, _haversine_matrix(e, r))
+    return _acceptable_block(e, r, _distance_matrix(e, r))
 
 
 # --- deferred acceptance ---------------------------------------------------------------------------
@@ -547,7 +511,7 @@ def _preferences(e: _Features, r: _Features) -> tuple[np.ndarray, list[_Ranking]
     wanted = np.zeros(n_r, dtype=bool)
     for start in range(0, n_e, BLOCK_ROWS):
         block = e.rows(start, min(start + BLOCK_ROWS, n_e))
-        km = _haversine_matrix(block, r)
+        km = _distance_matrix(block, r)
         ok = _acceptable_block(block, r, km)
         stop = start + len(block.size)
         keys[start:stop] = np.where(ok, -_score_block(block, r, km), np.inf)
