@@ -7,8 +7,8 @@ all worker processes (see ``CACHES`` in config/settings/production.py); counting
 races (a few extra hits at most), which is good enough against abuse.
 
 The hospitation quota of 10 requests per account and day is a product rule counted from the stored
-requests (matching/hospitation.py ``requests_today``) and stays exact across restarts; the limits
-here are the technical brake in front of it.
+requests (``matching.hospitation.hospitation_request`` checks it) and stays exact across restarts; the
+limits here are the technical brake in front of it.
 """
 
 from __future__ import annotations

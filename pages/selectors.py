@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from matching.hospitation import OPEN
-from matching.models import HospitationRequest, HospitationStatus, TandemPair, TandemRoundStatus
-from matching.peers import peers_for
+from matching.models import (
+    HOSPITATION_OPEN_STATES,
+    HospitationRequest,
+    HospitationStatus,
+    TandemPair,
+    TandemRoundStatus,
+)
+from matching.peers import peers_list
 from municipalities.models import Municipality
 from solutions.models import SolutionAdopter, SolutionPage, Topic
 from solutions.selectors import solution_list, solutions_filter_size_classes, topics_in_use
@@ -97,7 +102,7 @@ def site_numbers() -> SiteNumbers:
 def cases_from_similar_towns(municipality: Municipality, limit: int = 4) -> list[SolutionPage]:
     """Live cases led by the towns most similar to ``municipality`` (best peer first); topped up with
     cases from towns of the same size class when the peers have too few. The town's own cases are left out."""
-    rank = {peer.ags: i for i, peer in enumerate(peers_for(municipality, PEER_POOL))}
+    rank = {peer.ags: i for i, peer in enumerate(peers_list(municipality, PEER_POOL))}
     others = _cards().exclude(lead_municipality=municipality)
     from_peers = sorted(
         others.filter(lead_municipality__ags__in=rank),
@@ -114,7 +119,9 @@ def cases_from_similar_towns(municipality: Municipality, limit: int = 4) -> list
 def hospitation_requests_open(municipality: Municipality) -> QuerySet[HospitationRequest]:
     """Visits this town asked for or was asked for that still wait for an answer."""
     return (
-        HospitationRequest.objects.filter(Q(visitor=municipality) | Q(host=municipality), status__in=OPEN)
+        HospitationRequest.objects.filter(
+            Q(visitor=municipality) | Q(host=municipality), status__in=HOSPITATION_OPEN_STATES
+        )
         .select_related("solution", "visitor", "host")
         .order_by("-created_at")
     )

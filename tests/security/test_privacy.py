@@ -20,7 +20,7 @@ from accounts.privacy import PrivacyRefused, account_delete
 from accounts.privacy_notice import PRIVACY_BODY
 from accounts.services import member_approval_stamp
 from matching import hospitation as flow
-from matching import tandems
+from matching import tandem_rounds
 from matching.models import HospitationRequest, TandemApplication, TandemRound
 from municipalities.models import MunicipalityMember
 from solutions.models import SolutionPage
@@ -48,7 +48,7 @@ def history(world, person, register, actors):
     )
     today = timezone.localdate()
     round_ = TandemRound.objects.get(pk=world["round"])
-    application = tandems.tandem_apply(
+    application = tandem_rounds.tandem_apply(
         member=person.membership,
         round=round_,
         role="mentee",
