@@ -17,7 +17,7 @@ from search import ranking
 from search.backends import active_external_backend
 from search.backends.database import database_corpus, lexical, nearest_rows, semantic_scores
 from search.corpus import Corpus
-from search.embeddings import get_embedder
+from search.embeddings import query_vector
 from search.facets import select
 from search.hits import make_hit
 from search.labels import facet_labels
@@ -40,18 +40,6 @@ def search(query: SearchQuery) -> SearchResult:
     result = database_search(query)
     result.degraded = degraded
     return result
-
-
-# Paging, a facet click or a removed filter chip repeat the same words; so do popular searches. Embedding
-# a query costs 30–60 ms of CPU, a cached vector nothing. 1,024 vectors take 1.5 MB.
-QUERY_VECTOR_CACHE = 1024
-
-
-@lru_cache(maxsize=QUERY_VECTOR_CACHE)
-def query_vector(text: str) -> np.ndarray:
-    vector = get_embedder().query(text)
-    vector.setflags(write=False)  # shared between requests
-    return vector
 
 
 # The feedback pass re-scores the query's nearest neighbours instead of all vectors again: at 50,000 cases a

@@ -22,7 +22,7 @@ from elasticsearch.helpers import bulk
 
 from search import analysis, ranking
 from search.documents import CaseDocument
-from search.embeddings import DIMENSIONS
+from search.embeddings import DIMENSIONS, query_vector
 from search.facets import matches, select
 from search.hits import make_hit
 from search.labels import facet_labels
@@ -325,8 +325,6 @@ class ElasticsearchBackend:
 
     # --- reading ------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
-        from search.service import query_vector
-
         today = timezone.localdate()
         filters = query.filters()
         metas: dict[int, _Meta] = {}
