@@ -32,7 +32,7 @@ VOCABULARY_SECONDS = 60
 # The query's own terms count fully; synonyms and typo corrections less.
 EXPANSION_WEIGHT = 0.6
 # A synonym's compound part found in most cases ("stadt" of "Stadtbibliothek" for "Bücherei") says nothing about
-# the query but would pull in every case that mentions it. Neutral on bench/relevance (0.850 → 0.851).
+# the query but would pull in every case that mentions it.
 EXPANSION_MAX_SHARE = 0.2
 PHRASE_BONUS = 0.5
 # SQLite, phrases with a common word: only this many of the best candidates are checked (see _phrase); reading
@@ -42,8 +42,7 @@ PHRASE_CANDIDATES = 30
 # makes the engine score every one of its documents (FTS5 and ts_rank_cd rank all matches before the
 # LIMIT; on PostgreSQL each match means reading its tsvector). Such terms are left out of the match while
 # rarer query terms remain, as Lucene's old "common terms" query did; the semantic side still sees the
-# whole query. Below the floor nothing changes. At 50,000 cases 1,000/2 % halves the lexical time of
-# bench/search.py compared with 2,000/5 % (p50 40 → 22 ms).
+# whole query. Below the floor nothing changes. Floor and share are set with bench/search.py at 50,000 cases.
 COMMON_TERM_FLOOR = 1000
 COMMON_TERM_SHARE = 0.02
 # Field weights: title > teaser (with topic names) > body.
