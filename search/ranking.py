@@ -1,5 +1,5 @@
-"""Fusion of lexical and semantic candidates and the mild boosts on top. Pure functions; both
-backends use them on their candidate lists, so ranking is the same whatever engine answered."""
+"""Fusion of lexical and semantic candidates and the mild boosts on top. Pure functions; the service
+runs them on either backend's candidates, so ranking is the same whatever engine answered."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Backend choice. The database backend always exists (it is also the fallback); Elasticsearch is
-added when ELASTICSEARCH_URL is set."""
+"""Backend choice and the one fallback. The database backend always exists (it is also the fallback);
+Elasticsearch is added when ELASTICSEARCH_URL is set."""
 
 from __future__ import annotations
 
