@@ -18,6 +18,7 @@ import os
 import sys
 import tempfile
 from collections import defaultdict
+from functools import partial
 from io import StringIO
 from pathlib import Path
 
@@ -81,15 +82,15 @@ def main() -> None:
         sys.exit(f"Gemeindeverzeichnis fehlt: {args.register}")
     setup(args.register)
 
-    from search.backends import configured_external_backends
+    from search.backends import configured_external_backends, database_backend
     from search.params import parse_search_params
-    from search.service import database_search
+    from search.service import search_with
     from search.types import Mode
 
     queries = [json.loads(line) for line in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
-    runners = {"database": database_search}
-    for backend in configured_external_backends():
-        runners[backend.name] = backend.search
+    runners = {
+        backend.name: partial(search_with, backend) for backend in [database_backend(), *configured_external_backends()]
+    }
 
     print(f"{len(queries)} Anfragen, nDCG@{K} / recall@{K}")
     header = f"{'Backend':14s} {'Modus':9s} {'Art':9s} {'n':>3s} {'nDCG@10':>8s} {'recall@10':>9s}"

@@ -35,8 +35,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from search.embeddings import query_vector
     from search.models import SearchEntry
-    from search.service import query_vector
     from solutions.models import SolutionPage
 
     vendor = connection.vendor

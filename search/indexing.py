@@ -1,9 +1,9 @@
 """Keeping the indexes in step with published content.
 
-Every change writes an ``IndexTask`` (the outbox) inside the same transaction; after commit the
-tasks are worked off (in the background through django-tasks, or by ``search_index sync``). A task is
-deleted only when every backend took the change, so nothing is lost while Elasticsearch is down.
-Failures are logged and never reach the editor who published.
+Every change writes an ``IndexTask`` (the outbox) inside the same transaction (``search.tasks.enqueue``);
+after commit the tasks are worked off here (in the background through django-tasks, or by
+``search_index sync``). A task is deleted only when every backend took the change, so nothing is lost
+while Elasticsearch is down. Failures are logged and never reach the editor who published.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import logging
 import time
 
 import numpy as np
-from django.db import transaction
 
 from search import analysis
 from search.documents import CaseDocument, live_page, prepare_document
@@ -116,21 +115,6 @@ def index_delete(page_id: int) -> None:
     SearchEntry.objects.filter(page_id=page_id).delete()
     for backend in external_backends():
         backend.delete_document(page_id)
-
-
-def enqueue(page_ids: list[int], action: str = IndexTask.Action.UPDATE) -> None:
-    """Called inside the writing transaction; the work starts after it commits."""
-    IndexTask.objects.bulk_create([IndexTask(page_id=pid, action=action) for pid in page_ids])
-    transaction.on_commit(_schedule_processing)
-
-
-def _schedule_processing() -> None:
-    from search.tasks import process_index_tasks
-
-    try:
-        process_index_tasks.enqueue()
-    except Exception:  # the outbox keeps the work; `search_index sync` or the next change retries it
-        logger.exception("Suchindex: Hintergrundaufgabe konnte nicht gestartet werden")
 
 
 def process_outbox(limit: int | None = None) -> tuple[int, int]:

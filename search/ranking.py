@@ -1,5 +1,5 @@
-"""Fusion of lexical and semantic candidates and the mild boosts on top. Pure functions; both
-backends use them on their candidate lists, so ranking is the same whatever engine answered."""
+"""Fusion of lexical and semantic candidates and the mild boosts on top. Pure functions; the service
+runs them on either backend's candidates, so ranking is the same whatever engine answered."""
 
 from __future__ import annotations
 
@@ -12,25 +12,25 @@ import numpy as np
 from search.types import Mode
 
 # Hybrid blend, tuned on bench/relevance: a convex combination of max-normalised BM25 and cosine
-# beat reciprocal rank fusion there (nDCG@10 0.80 vs 0.785). Cosine is scaled over a fixed band below
-# the best candidate, not min-max, so tiny differences among few candidates are not blown up.
+# ranks better there than reciprocal rank fusion. Cosine is scaled over a fixed band below the best
+# candidate, not min-max, so tiny differences among few candidates are not blown up.
 SEMANTIC_SHARE = 0.7
 SEMANTIC_BAND = 0.1
 # Hybrid results below this share of the best result are dropped: without it every query "finds" the
-# hundred nearest embeddings. Costs nothing measurable on bench/relevance, cuts the median count 120 → 37.
+# hundred nearest embeddings. It leaves far fewer results on bench/relevance without losing relevant ones.
 # Applied per selection by ``facets.select``, so a filter is measured against its own best hit.
 MIN_RELATIVE_SCORE = 0.2
 # A query word the index does not hold ("Bücherei" where the cases say "Bibliothek") cannot be matched
 # lexically; the lexical candidates then match only the query's weaker words ("abends", "offen"). The lexical
 # share of the blend shrinks with the share of the query's information (IDF) the index can match at all;
-# words reached only through a synonym or typo correction count BRIDGED_COVERAGE. On bench/relevance, hybrid
-# nDCG@10: +0.014 with a small synonym list (18 groups), +0.001 with the starter thesaurus, which bridges most
-# such words itself – the guard is for the words editors have not thought of.
+# words reached only through a synonym or typo correction count BRIDGED_COVERAGE. It matters most with a
+# small synonym list; the starter thesaurus bridges most such words itself – the guard is for the words
+# editors have not thought of.
 BRIDGED_COVERAGE = 0.6
 # Pseudo-relevance feedback (Rocchio) for hybrid search: the query vector moves towards the mean of the
 # best FEEDBACK_DOCS fused hits and the kNN runs again, so a short query ("Schlaglöcher erfassen") also
-# reaches cases that describe the same solution in other words. On bench/relevance it adds +0.03
-# nDCG@10 in two-fold cross-validation (parameters chosen on one half of the queries, measured on the other).
+# reaches cases that describe the same solution in other words. The parameters were chosen on bench/relevance
+# by two-fold cross-validation (chosen on one half of the queries, checked on the other).
 FEEDBACK_DOCS = 3
 FEEDBACK_WEIGHT = 1.0
 CONFIRMED_BOOST = 0.03  # relative, for cases confirmed within a year

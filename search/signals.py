@@ -1,5 +1,5 @@
 """Connects content changes to the index outbox. Every handler only records *what* changed; the
-work happens after commit (see search/indexing.py)."""
+work happens after commit (queued by search/tasks.py, done by search/indexing.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from municipalities.models import Municipality
 from municipalities.signals import register_changed
-from search.indexing import enqueue
 from search.models import IndexTask, SynonymGroup
+from search.tasks import enqueue
 from solutions.models import SolutionPage, Supplier, Topic
 
 

@@ -1,8 +1,32 @@
+"""Queueing index work: signals record changes here, the background task works them off through
+``search.indexing``. Dependencies run one way: signals → tasks → indexing."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
 from django_tasks import task
 
 from search.indexing import process_outbox
+from search.models import IndexTask
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def process_index_tasks() -> None:
     process_outbox()
+
+
+def enqueue(page_ids: list[int], action: str = IndexTask.Action.UPDATE) -> None:
+    """Called inside the writing transaction; the work starts after it commits."""
+    IndexTask.objects.bulk_create([IndexTask(page_id=pid, action=action) for pid in page_ids])
+    transaction.on_commit(_schedule_processing)
+
+
+def _schedule_processing() -> None:
+    try:
+        process_index_tasks.enqueue()
+    except Exception:  # the outbox keeps the work; `search_index sync` or the next change retries it
+        logger.exception("Suchindex: Hintergrundaufgabe konnte nicht gestartet werden")

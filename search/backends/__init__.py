@@ -1,11 +1,23 @@
-"""Backend choice. The database backend always exists (it is also the fallback); Elasticsearch is
-added when ELASTICSEARCH_URL is set."""
+"""Backend choice and the one fallback. The database backend always exists (it is also the fallback);
+Elasticsearch is added when ELASTICSEARCH_URL is set."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 from django.conf import settings
+
+from search.backends.database import DatabaseBackend
+from search.candidates import SearchBackend
+
+Answer = TypeVar("Answer")
+
+
+@lru_cache(maxsize=1)
+def database_backend() -> DatabaseBackend:
+    return DatabaseBackend()
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +42,20 @@ def active_external_backend():
     if not backend.available():
         return None, True
     return backend, False
+
+
+def answer_with_fallback(ask: Callable[[SearchBackend], Answer]) -> tuple[Answer, bool]:
+    """``ask``'s answer from Elasticsearch when it is configured and reachable, else from the database, and
+    whether the answer is degraded (Elasticsearch configured but down). An outage met while asking is
+    marked, so that the next requests go to the database straight away until the backend retries."""
+    backend, degraded = active_external_backend()
+    if backend is not None:
+        try:
+            return ask(backend), False
+        except backend.unavailable_errors as exc:
+            backend.mark_unavailable(exc)
+            degraded = True
+    return ask(database_backend()), degraded
 
 
 def reset_backends() -> None:

@@ -1,20 +1,28 @@
 """The database backend: SQLite FTS5 (embedded default) or PostgreSQL full-text search over the
-terms produced by ``search.analysis``, exact kNN with numpy over the stored embeddings, fusion,
-filters and facets in Python over the candidates."""
+terms produced by ``search.analysis``, exact kNN with numpy over the stored embeddings of the in-memory
+corpus (``search.corpus``), and the most recently confirmed cases for a search without words. It returns
+candidates; fusion, boosts, filters and facets are ``search.service``'s, the same as for Elasticsearch."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 import numpy as np
 from django.db import connection
 
 from search import ranking
+from search.candidates import Candidates, CaseFacts, StoredCase
 from search.corpus import Corpus, get_corpus, loaded_generation
+from search.embeddings import query_vector
 from search.models import SearchEntry
-from search.query_terms import QueryTerms
+from search.query_terms import QueryTerms, build_query_terms
+from search.types import Mode, SearchQuery
 
 LEXICAL_LIMIT = 1000
 SEMANTIC_LIMIT = 100
@@ -24,7 +32,7 @@ VOCABULARY_SECONDS = 60
 # The query's own terms count fully; synonyms and typo corrections less.
 EXPANSION_WEIGHT = 0.6
 # A synonym's compound part found in most cases ("stadt" of "Stadtbibliothek" for "Bücherei") says nothing about
-# the query but would pull in every case that mentions it. Neutral on bench/relevance (0.850 → 0.851).
+# the query but would pull in every case that mentions it.
 EXPANSION_MAX_SHARE = 0.2
 PHRASE_BONUS = 0.5
 # SQLite, phrases with a common word: only this many of the best candidates are checked (see _phrase); reading
@@ -34,8 +42,7 @@ PHRASE_CANDIDATES = 30
 # makes the engine score every one of its documents (FTS5 and ts_rank_cd rank all matches before the
 # LIMIT; on PostgreSQL each match means reading its tsvector). Such terms are left out of the match while
 # rarer query terms remain, as Lucene's old "common terms" query did; the semantic side still sees the
-# whole query. Below the floor nothing changes. At 50,000 cases 1,000/2 % halves the lexical time of
-# bench/search.py compared with 2,000/5 % (p50 40 → 22 ms).
+# whole query. Below the floor nothing changes. Floor and share are set with bench/search.py at 50,000 cases.
 COMMON_TERM_FLOOR = 1000
 COMMON_TERM_SHARE = 0.02
 # Field weights: title > teaser (with topic names) > body.
@@ -211,6 +218,110 @@ def semantic_scores(
 
 lexical = DatabaseLexical()
 
+# The feedback pass re-scores the query's nearest neighbours instead of all vectors again: at 50,000 cases a
+# second full pass costs as much as the first (~9 ms, memory-bound); the moved vector lies between the
+# query and its best hits, so its own best 100 come from this neighbourhood all but always.
+FEEDBACK_NEIGHBOURHOOD = 2000
 
-def database_corpus() -> Corpus:
-    return get_corpus()
+
+class DatabaseBackend:
+    name = "database"
+
+    def candidates(self, query: SearchQuery) -> Candidates:
+        corpus = get_corpus()
+        passing = corpus.filter_mask(query.filters())
+        filtered_rows = None if passing is None else np.flatnonzero(passing)
+        # The semantic side runs in a helper thread while this one waits for the lexical SQL: the
+        # embedding (C code) and the kNN (BLAS) release the GIL, and at 50,000 cases each side takes 10–25 ms.
+        semantic_side = (
+            _semantic_thread().submit(_semantic_side, corpus, query.text, query.mode, filtered_rows)
+            if query.mode != Mode.LEXICAL
+            else None
+        )
+        terms = build_query_terms(query.text, lexical.vocabulary() if query.mode != Mode.SEMANTIC else None)
+        lexical_scores = lexical.search(terms) if query.mode != Mode.SEMANTIC else {}
+        vector, semantic, pool = semantic_side.result() if semantic_side else (None, {}, None)
+        return Candidates(
+            terms=terms,
+            lexical=lexical_scores,
+            semantic=semantic,
+            vector=vector,
+            confidence=lexical.confidence(terms) if query.mode == Mode.HYBRID else 1.0,
+            facts=corpus.meta,
+            vectors_of=lambda ids: corpus.vectors[[corpus.row_of[i] for i in ids if i in corpus.row_of]],
+            knn=lambda moved: _nearest(corpus, moved, pool, filtered_rows),
+            within=None if passing is None else lambda doc: doc in corpus.row_of and passing[corpus.row_of[doc]],
+        )
+
+    def recent(self, today: dt.date) -> tuple[dict[int, float], Mapping[int, CaseFacts]]:
+        """Every case, scored by how recently it was confirmed."""
+        corpus = get_corpus()
+        return {entry_id: _recency(meta.last_confirmed, today) for entry_id, meta in corpus.meta.items()}, corpus.meta
+
+    def stored(self, ids: list[int], facts: Mapping[int, CaseFacts], bodies: bool) -> dict[int, StoredCase]:
+        entries = SearchEntry.objects.filter(id__in=ids).values()  # the body comes in the same row, needed or not
+        return {entry["id"]: StoredCase(entry["page_id"], entry, entry["body"]) for entry in entries}
+
+    def related(self, page_id: int, size: int) -> list[dict]:
+        """The cases whose embeddings are nearest to the given one's."""
+        corpus = get_corpus()
+        entry_id = SearchEntry.objects.filter(page_id=page_id).values_list("id", flat=True).first()
+        if entry_id is None or entry_id not in corpus.row_of:
+            return []
+        similarities = corpus.vectors @ corpus.vectors[corpus.row_of[entry_id]]
+        similarities[corpus.row_of[entry_id]] = -np.inf
+        k = min(size, len(corpus.ids) - 1)
+        if k <= 0:
+            return []
+        top = np.argsort(-similarities)[:k]
+        ids = [corpus.ids[i] for i in top]
+        entries = SearchEntry.objects.in_bulk(ids)
+        return [
+            {"title": entries[i].title, "url": entries[i].url, "lead_name": entries[i].lead_name}
+            for i in ids
+            if i in entries
+        ]
+
+
+@lru_cache(maxsize=1)
+def _semantic_process_thread(pid: int) -> ThreadPoolExecutor:
+    # One thread: gunicorn's sync workers serve one request at a time, and the embedder is locked anyway.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic-search")
+
+
+def _semantic_thread() -> ThreadPoolExecutor:
+    """This process's helper thread (keyed by pid: threads do not survive a fork)."""
+    return _semantic_process_thread(os.getpid())
+
+
+def _semantic_side(
+    corpus: Corpus, text: str, mode: Mode, filtered_rows: np.ndarray | None
+) -> tuple[np.ndarray, dict[int, float], np.ndarray | None]:
+    """The query vector, its nearest entries and, for hybrid search, the rows of its feedback neighbourhood.
+    With filters (``filtered_rows``) the nearest entries that pass them come on top: among 50,000 cases, the
+    hundred nearest of all may hold none from the ticked Bundesland; the nearest of all stay for the facets."""
+    vector = query_vector(text)
+    if mode == Mode.SEMANTIC:
+        return vector, _nearest(corpus, vector, None, filtered_rows), None
+    pool, _similarities = nearest_rows(corpus, vector, limit=FEEDBACK_NEIGHBOURHOOD)
+    if filtered_rows is not None:
+        filtered_pool, _ = nearest_rows(corpus, vector, limit=FEEDBACK_NEIGHBOURHOOD, rows=filtered_rows)
+        pool = np.union1d(pool, filtered_pool)
+    return vector, _nearest(corpus, vector, pool, filtered_rows), pool
+
+
+def _nearest(
+    corpus: Corpus, vector: np.ndarray, rows: np.ndarray | None, filtered_rows: np.ndarray | None
+) -> dict[int, float]:
+    """The ``semantic_scores`` nearest entries (among ``rows``) and, with filters, as many of those that pass them."""
+    nearest = semantic_scores(corpus, vector, rows=rows)
+    if filtered_rows is not None:
+        passing = filtered_rows if rows is None else np.intersect1d(rows, filtered_rows, assume_unique=True)
+        nearest.update(semantic_scores(corpus, vector, rows=passing))
+    return nearest
+
+
+def _recency(last_confirmed: dt.date | None, today: dt.date) -> float:
+    if last_confirmed is None:
+        return 0.0
+    return 1.0 / (1.0 + max(0, (today - last_confirmed).days) / 365)

@@ -3,12 +3,13 @@
 Index layout: a versioned index ``<prefix>-cases-<timestamp>`` behind the alias ``<prefix>-cases``;
 ``search_index rebuild`` fills a new version and swaps the alias in one atomic call. Analysis is
 ``search.analysis.elasticsearch_analysis()`` – the same specification the database backend runs in
-Python. Lexical and kNN candidates are fetched separately and fused in Python with the same
-functions as the database backend, so ranking, filters and facets behave identically.
+Python. Lexical and kNN candidates are fetched separately and handed to ``search.service``, which fuses,
+boosts, filters and counts them exactly as it does the database backend's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Collection, Mapping, Sequence
@@ -21,14 +22,12 @@ from elasticsearch.dsl import Date, DenseVector, Document, Keyword, MultiSearch,
 from elasticsearch.helpers import bulk
 
 from search import analysis, ranking
+from search.candidates import Candidates, CaseFacts, StoredCase
 from search.documents import CaseDocument
-from search.embeddings import DIMENSIONS
-from search.facets import matches, select
-from search.hits import make_hit
-from search.labels import facet_labels
-from search.near import asking_municipality, lead_profiles
+from search.embeddings import DIMENSIONS, query_vector
+from search.facets import matches
 from search.query_terms import build_query_terms
-from search.types import Mode, SearchQuery, SearchResult
+from search.types import Mode, SearchQuery
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +211,8 @@ def related_search(index: str, page_id: int, size: int = 4) -> Search:
 
 
 class _Meta:
+    """A hit's source and what boosts and facets read of it (``search.candidates.CaseFacts``)."""
+
     __slots__ = ("by_facet", "source")
 
     def __init__(self, source: dict) -> None:
@@ -220,6 +221,15 @@ class _Meta:
 
     def values(self, facet: str) -> frozenset[str]:
         return self.by_facet[facet]
+
+    @property
+    def last_confirmed(self) -> dt.date | None:
+        confirmed = self.source.get("last_confirmed")
+        return dt.datetime.fromisoformat(confirmed).date() if confirmed else None
+
+    @property
+    def lead_ags(self) -> str:
+        return self.source.get("lead_ags", "")
 
 
 def _values(value) -> frozenset[str]:
@@ -324,80 +334,56 @@ class ElasticsearchBackend:
             logger.warning("Synonyme nicht an Elasticsearch übertragen (%s); `search_index sync` holt das nach.", exc)
 
     # --- reading ------------------------------------------------------------------------------
-    def search(self, query: SearchQuery) -> SearchResult:
-        from search.service import query_vector
-
-        today = timezone.localdate()
+    def candidates(self, query: SearchQuery) -> Candidates:
         filters = query.filters()
         metas: dict[int, _Meta] = {}
         lexical: dict[int, float] = {}
         semantic: dict[int, float] = {}
-        terms = None
-        if query.text.strip():
-            terms = build_query_terms(query.text)
-            confidence = 1.0
-            if query.mode != Mode.SEMANTIC:
-                # word statistics only where they are used: to weigh the lexical side of the hybrid blend
-                words = analysis.query_words(query.text) if query.mode == Mode.HYBRID else []
-                request = lexical_search(self.alias, query.text, terms.expansions, [word for word, _term in words])
-                response = request.using(self.client).execute()
-                for hit in response:
-                    lexical[int(hit.meta.id)] = hit.meta.score
-                    metas[int(hit.meta.id)] = _Meta(hit.to_dict())
-                if words:
-                    confidence = word_confidence(response.aggregations.to_dict(), words, terms.bridged)
-            vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
-            if vector is not None:
-                semantic = self._knn(vector, metas, filters)
-            scores = ranking.fuse_with_feedback(
-                lexical,
-                semantic,
-                query.mode,
-                vector,
-                self._vectors,
-                lambda moved: self._knn(moved, metas, filters),
-                confidence,
-                within=(lambda doc: doc in metas and matches(metas[doc].values, filters))
-                if any(filters.values())
-                else None,
-            )
-        else:
-            scores = {}
-            browse = Search(index=self.alias).source(META_FIELDS).sort("-last_confirmed").extra(size=LEXICAL_LIMIT)
-            for position, hit in enumerate(browse.using(self.client).execute()):
-                scores[int(hit.meta.id)] = 1.0 / (1 + position)
+        terms = build_query_terms(query.text)
+        confidence = 1.0
+        if query.mode != Mode.SEMANTIC:
+            # word statistics only where they are used: to weigh the lexical side of the hybrid blend
+            words = analysis.query_words(query.text) if query.mode == Mode.HYBRID else []
+            request = lexical_search(self.alias, query.text, terms.expansions, [word for word, _term in words])
+            response = request.using(self.client).execute()
+            for hit in response:
+                lexical[int(hit.meta.id)] = hit.meta.score
                 metas[int(hit.meta.id)] = _Meta(hit.to_dict())
-
-        asking = asking_municipality(query.near)
-        leads = lead_profiles({m.source.get("lead_ags", "") for m in metas.values()}) if asking else {}
-        boosts, reasons = {}, {}
-        for doc in scores:
-            source = metas[doc].source
-            confirmed = source.get("last_confirmed")
-            confirmed_date = timezone.datetime.fromisoformat(confirmed).date() if confirmed else None
-            near_boost, why = ranking.near_reasons(asking, leads.get(source.get("lead_ags", "")))
-            boosts[doc] = ranking.confirmation_boost(confirmed_date, today) + near_boost
-            reasons[doc] = why
-        ranked = ranking.apply_boosts(scores, boosts)
-        kept, facets = select(
-            scores,
-            lambda doc: metas[doc].by_facet,
-            filters,
-            facet_labels(),
-            ranking.min_share(query.mode) if terms else 0.0,
-            order=ranked,
+            if words:
+                confidence = word_confidence(response.aggregations.to_dict(), words, terms.bridged)
+        vector = query_vector(query.text) if query.mode != Mode.LEXICAL else None
+        if vector is not None:
+            semantic = self._knn(vector, metas, filters)
+        filtered = any(filters.values())
+        return Candidates(
+            terms=terms,
+            lexical=lexical,
+            semantic=semantic,
+            vector=vector,
+            confidence=confidence,
+            facts=metas,
+            vectors_of=self._vectors,
+            knn=lambda moved: self._knn(moved, metas, filters),
+            within=(lambda doc: doc in metas and matches(metas[doc].values, filters)) if filtered else None,
         )
-        start = (query.page - 1) * query.page_size
-        page_ids = kept[start : start + query.page_size]
-        bodies = {}
-        if page_ids and terms:
-            response = self.client.mget(index=self.alias, ids=[str(i) for i in page_ids], source=["body"])
-            bodies = {int(d["_id"]): d.get("_source", {}).get("body", "") for d in response["docs"] if d.get("found")}
-        marked = terms.marked if terms else frozenset()
-        hits = [
-            make_hit(doc, metas[doc].source, ranked[doc], reasons[doc], bodies.get(doc, ""), marked) for doc in page_ids
-        ]
-        return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=self.name)
+
+    def recent(self, today: dt.date) -> tuple[dict[int, float], Mapping[int, CaseFacts]]:
+        """The LEXICAL_LIMIT most recently confirmed cases, scored by their position."""
+        scores: dict[int, float] = {}
+        metas: dict[int, _Meta] = {}
+        browse = Search(index=self.alias).source(META_FIELDS).sort("-last_confirmed").extra(size=LEXICAL_LIMIT)
+        for position, hit in enumerate(browse.using(self.client).execute()):
+            scores[int(hit.meta.id)] = 1.0 / (1 + position)
+            metas[int(hit.meta.id)] = _Meta(hit.to_dict())
+        return scores, metas
+
+    def stored(self, ids: list[int], facts: Mapping[int, CaseFacts], bodies: bool) -> dict[int, StoredCase]:
+        """The fields come with the candidates (``facts``, our ``_Meta``); only the bodies are fetched."""
+        texts = {}
+        if ids and bodies:
+            response = self.client.mget(index=self.alias, ids=[str(i) for i in ids], source=["body"])
+            texts = {int(d["_id"]): d.get("_source", {}).get("body", "") for d in response["docs"] if d.get("found")}
+        return {doc: StoredCase(doc, facts[doc].source, texts.get(doc, "")) for doc in ids}
 
     def _knn(
         self, vector: np.ndarray, metas: dict[int, _Meta], filters: Mapping[str, tuple[str, ...]]

@@ -110,7 +110,7 @@ def test_min_share_drops_weak_hits_only_in_hybrid_mode():
 
 
 def test_filtered_rows_and_their_nearest_entries_come_on_top_of_the_nearest_of_all():
-    from search.service import _nearest
+    from search.backends.database import _nearest
 
     rng = np.random.default_rng(7)
     vectors = rng.normal(size=(300, 8))

@@ -11,6 +11,7 @@ from search.backends import configured_external_backends
 from search.documents import prepare_document
 from search.indexing import embeddings_for, entries_write, process_outbox
 from search.models import IndexTask, SearchEntry
+from search.tasks import enqueue
 from solutions.models import SolutionPage
 from solutions.selectors import solution_detail_queryset
 
@@ -92,8 +93,6 @@ class Command(BaseCommand):
             raise CommandError("Index und Datenbank weichen ab.")
 
     def _sync(self, **_) -> None:
-        from search.indexing import enqueue
-
         live = self._live_ids()
         known = set(SearchEntry.objects.values_list("page_id", flat=True))
         for backend in configured_external_backends():
