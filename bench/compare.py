@@ -36,9 +36,10 @@ def main() -> None:
     parser.add_argument("before")
     parser.add_argument("after")
     parser.add_argument("--repeat", type=int, default=1, help="runs per commit (alternating)")
-    parser.add_argument("script", nargs=argparse.REMAINDER, help="-- SCRIPT.py [its arguments]")
-    args = parser.parse_args()
-    script = [a for a in args.script if a != "--"]
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    script = argv[split + 1 :]
     if not script:
         parser.error("Benchmark-Skript fehlt, z. B. -- search.py --rounds 2")
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
