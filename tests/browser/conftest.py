@@ -73,16 +73,18 @@ def new_context(browser, live_server, console_errors) -> Iterator[Callable]:
     """Opens browser contexts (separate cookie jars = separate people) and closes them afterwards.
 
     ``bypass_csp`` is only for the axe checks: axe is injected as a script the site's
-    Content-Security-Policy rightly does not allow. The journeys run with the policy in force."""
+    Content-Security-Policy rightly does not allow. The journeys run with the policy in force.
+    ``javascript=False`` is a browser with scripts switched off: what must work without them."""
     contexts = []
 
-    def open_context(viewport: dict | None = None, *, bypass_csp: bool = False):
+    def open_context(viewport: dict | None = None, *, bypass_csp: bool = False, javascript: bool = True):
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP,
             locale="de-DE",
             timezone_id="Europe/Berlin",
             bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
         context.on("console", lambda m: m.type == "error" and console_errors.append(f"{m.location['url']}: {m.text}"))

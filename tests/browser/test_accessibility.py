@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe_violations, broken_idrefs, format_violations, login
+from tests.browser.helpers import DESKTOP, PHONE, axe_violations, broken_idrefs, format_violations, login
 
 # The live server needs a transactional database; serialized_rollback brings back the migrated data
 # (root page, topics) that Django's flush after each such test removes. Deselect: -m "not browser".
@@ -38,8 +38,9 @@ def _count(page) -> str:
     return page.locator(".search__count").inner_text()
 
 
-def test_public_pages_have_no_axe_violations(site_data, new_context):
-    page = new_context(bypass_csp=True).new_page()
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_public_pages_have_no_axe_violations(site_data, new_context, viewport):
+    page = new_context(viewport, bypass_csp=True).new_page()
     case = site_data.cases["barleben-schlagloecher"]
     report: list[str] = []
 
@@ -49,6 +50,11 @@ def test_public_pages_have_no_axe_violations(site_data, new_context):
     page.goto("/suche/?q=Schlagl%C3%B6cher")
     assert _count(page) == "2 Praxisbeispiele gefunden"
     _check(page, "Suche mit Treffern", report)
+    if viewport is PHONE:  # what the phone's disclosures show must pass as well
+        page.locator(".site-menu__toggle").click()
+        page.locator(".filters__toggle").click()
+        expect(page.get_by_role("button", name="Filter anwenden")).to_be_visible()
+        _check(page, "Suche mit offenem Menü und offenen Filtern", report)
 
     page.goto("/suche/?q=Schlagl%C3%B6cher&size_class=grossstadt")
     assert _count(page) == "0 Praxisbeispiele gefunden"
@@ -77,8 +83,9 @@ def test_public_pages_have_no_axe_violations(site_data, new_context):
     assert not report, "\n\n".join(report)
 
 
-def test_member_pages_and_forms_have_no_axe_violations(site_data, open_request, new_context):
-    page = new_context(bypass_csp=True).new_page()
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_member_pages_and_forms_have_no_axe_violations(site_data, open_request, new_context, viewport):
+    page = new_context(viewport, bypass_csp=True).new_page()
     report: list[str] = []
     login(page, "buergermeisterin")
 
@@ -155,7 +162,11 @@ def test_search_filter_and_visit_request_with_the_keyboard_only(site_data, new_c
     page.keyboard.press("Enter")
     expect(page.locator(".search__count")).to_have_text("2 Praxisbeispiele gefunden")
 
-    _tab_to(page, lambda f: f["text"].startswith("Kleinstadt"), "Der Filter „Kleinstadt“")
+    # The filters are checkboxes: tick one with the space bar, then apply them with the button.
+    _tab_to(page, lambda f: f["name"] == "size_class" and f["text"] == "kleinstadt", "Der Filter „Kleinstadt“")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Kleinstadt")).to_be_checked()
+    _tab_to(page, lambda f: f["text"] == "Filter anwenden", "„Filter anwenden“")
     page.keyboard.press("Enter")
     expect(page.locator(".search__count")).to_have_text("1 Praxisbeispiel gefunden")
 

@@ -38,7 +38,8 @@ def test_mayor_finds_a_case_in_a_town_of_her_size_and_visits_it(site_data, new_c
     expect(results).to_contain_text("Straßenschäden und Schlaglöcher melden")  # Calw, a Mittelstadt
 
     # Hemmingen (BW) has 8,222 inhabitants: she keeps the cases from small towns (Kleinstädte).
-    mayor.locator(".search__facets").get_by_role("link", name=re.compile(r"^Kleinstadt \(1\)")).click()
+    mayor.locator(".search__facets").get_by_role("checkbox", name=re.compile(r"^Kleinstadt \(1\)")).check()
+    mayor.get_by_role("button", name="Filter anwenden").click()
     expect(mayor.get_by_role("status").filter(has_text="gefunden")).to_have_text("1 Praxisbeispiel gefunden")
     expect(mayor.get_by_role("list", name="Aktive Filter")).to_contain_text("Kleinstadt")
     expect(results).not_to_contain_text("Straßenschäden und Schlaglöcher melden")
