@@ -85,7 +85,7 @@ def test_search_page_with_facets_chips_and_pagination(client, indexed):
     assert "LED-Straßenbeleuchtung" in html
     assert "Straßenzustandserfassung mit KI" not in html  # a Kleinstadt case, filtered out
     assert "Größe (nach Einwohnerzahl): Mittelstadt" in html  # removable chip
-    assert 'aria-current="true"' in html
+    assert 'name="size_class" value="mittelstadt" checked' in html
 
 
 def test_search_page_empty_state_suggests_topics(client, indexed):
