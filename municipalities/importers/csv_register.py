@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import re
 from pathlib import Path
@@ -41,6 +42,11 @@ _DATED_POPULATION = re.compile(r"^population_(\d{2})(\d{2})(\d{4})$")
 
 def _decode(path: Path) -> str:
     raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # gzip, e.g. the national register shipped as package data
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise RegisterFileError(f"„{path.name}“ ist keine lesbare gzip-Datei ({exc}).") from exc
     if raw[:2] == b"PK":
         raise RegisterFileError(
             f"„{path.name}“ ist eine Excel-Datei; bitte mit der Endung .xlsx übergeben oder als CSV speichern."
