@@ -7,21 +7,28 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from pages.demo import (
+    DEMO_LABEL,
+    demo_hosts_ensure,
+    demo_logins_ensure,
+    demo_tandem_round_ensure,
+)
 from pages.services import site_setup
 from search.synonyms import load_starter_thesaurus
 from solutions.selectors import solution_index_get
 from solutions.services import editorial_setup
 
 ROOT = Path(__file__).resolve().parents[3]
-DEMO_REGISTER = ROOT / "municipalities" / "demo" / "register.csv"
+NATIONAL_REGISTER = ROOT / "municipalities" / "data" / "gemeinden_de_2024.csv.gz"
 DEMO_CASES = ROOT / "solutions" / "demo" / "cases.jsonl"
 
 
 class Command(BaseCommand):
     help = (
-        "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): Kommunen, Startseite, "
-        "Impressum/Datenschutz, Praxisbeispiele mit Anbietern und ein Redaktionskonto. Mit --register "
-        "wird statt der kleinen Demoliste das amtliche Gemeindeverzeichnis geladen."
+        "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): alle Kommunen des amtlichen "
+        "Gemeindeverzeichnisses, Startseite, Impressum/Datenschutz, Praxisbeispiele mit Anbietern, ein "
+        "Redaktionskonto und als „Beispieldaten“ gekennzeichnet: Beispielkonten je Rolle, eine offene "
+        "Tandemrunde und Gastgeber-Kommunen für Hospitationen."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,17 +36,42 @@ class Command(BaseCommand):
             "--register",
             type=Path,
             default=None,
-            help="Pfad zum Gemeindeverzeichnis (AuszugGV…xlsx oder CSV); ohne Angabe die Demoliste.",
+            help="Pfad zum Gemeindeverzeichnis (AuszugGV…xlsx oder CSV, auch .csv.gz); "
+            "ohne Angabe das mitgelieferte vollständige Verzeichnis (10.752 Gemeinden).",
         )
 
     def handle(self, *args, register: Path | None, verbosity: int, **options) -> None:
-        call_command("import_municipalities", str(register or DEMO_REGISTER), verbosity=verbosity)
+        self._step("1/6 Gemeindeverzeichnis laden (alle Gemeinden Deutschlands, etwa eine halbe Minute) …"
+                   if register is None else f"1/6 Gemeindeverzeichnis laden aus {register} …")
+        call_command("import_municipalities", str(register or NATIONAL_REGISTER), verbosity=verbosity)
+        self._step("2/6 Seitenbaum und Redaktions-Workflow einrichten …")
         site_setup()
         editorial_setup(solution_index_get())
-        self.stdout.write("Seitenbaum und Redaktions-Workflow eingerichtet.")
+        self._step("3/6 Synonyme der Suche laden …")
         load_starter_thesaurus()
+        self._step("4/6 Praxisbeispiele importieren …")
         call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
+        self._step(f"5/6 {DEMO_LABEL}: Gastgeber für Hospitationen und eine offene Tandemrunde …")
+        hosts = demo_hosts_ensure()
+        round_ = demo_tandem_round_ensure()
+        self.stdout.write(
+            f"  Gastgeber: {', '.join(page.lead_municipality.name for page in hosts) or '–'}; "
+            f"„{round_.title}“, Bewerbung {round_.application_start:%d.%m.%Y} bis {round_.application_end:%d.%m.%Y}."
+        )
+        self._step(f"6/6 Konten ({DEMO_LABEL}) …")
         self._ensure_editor()
+        self._print_logins()
+
+    def _step(self, text: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(text))
+
+    def _print_logins(self) -> None:
+        logins = demo_logins_ensure()
+        self.stdout.write(
+            self.style.WARNING(f"Beispielkonten ({DEMO_LABEL}, nur für die lokale Demo) – Anmeldung unter /konto/anmelden/:")
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.role:<36} E-Mail-Adresse {login.email:<36} Passwort {login.password}")
 
     def _ensure_editor(self) -> None:
         users = get_user_model()

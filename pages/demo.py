@@ -1,0 +1,137 @@
+"""Invented data that makes the demo walkable: sample accounts for each role, an open tandem round and
+towns that host visits. Only ``setup_demo`` calls this; every item carries the label „Beispieldaten“
+in a text that the pages show (the round's title, the people's names), and running it again changes
+nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from matching.models import TandemRound, TandemRoundStatus
+from municipalities.models import MemberRole, Municipality, MunicipalityMember
+from solutions.models import SolutionPage
+from solutions.services import EDITOR_GROUP
+
+DEMO_LABEL = "Beispieldaten"
+# Shown on the tandem form, in „Meine Anfragen“ and in the admin, so the invented round is recognisable.
+DEMO_ROUND_TITLE = f"Tandemrunde ({DEMO_LABEL})"
+DEMO_ROUND_DAYS_BEFORE, DEMO_ROUND_DAYS_AFTER = 14, 90
+# Demo cases whose lead town is marked „empfängt Hospitationen“ (the sources say nothing about visits).
+DEMO_HOST_CASES = ("barleben-strassenzustand-ki", "calw-lean-digitalisierung-e-akte", "illschwang-orts-app")
+DEMO_VISITS_PER_YEAR = 4
+# .invalid (RFC 2606) can never receive mail: the demo's e-mails go to the console anyway.
+DEMO_MAIL_DOMAIN = "beispieldaten.invalid"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    municipality_ags: str | None = None
+    member_role: str = ""
+    editor: bool = False
+
+
+DEMO_LOGINS = (
+    DemoLogin(
+        role="Bürgermeisterin einer Kleinstadt",
+        email=f"buergermeisterin@{DEMO_MAIL_DOMAIN}",
+        password="beispiel-buergermeisterin",
+        first_name="Erika",
+        last_name=f"Muster ({DEMO_LABEL})",
+        municipality_ags="15083531",  # Wanzleben-Börde, Stadt
+        member_role=MemberRole.MAYOR,
+    ),
+    DemoLogin(
+        role="Verwaltung einer Gastgeber-Kommune",
+        email=f"gastgeber@{DEMO_MAIL_DOMAIN}",
+        password="beispiel-gastgeber",
+        first_name="Max",
+        last_name=f"Beispiel ({DEMO_LABEL})",
+        municipality_ags="15083040",  # Barleben, leads a host case below
+        member_role=MemberRole.ADMINISTRATION,
+    ),
+    DemoLogin(
+        role="Redaktion",
+        email=f"redaktion@{DEMO_MAIL_DOMAIN}",
+        password="beispiel-redaktion",
+        first_name="Rita",
+        last_name=f"Redaktion ({DEMO_LABEL})",
+        editor=True,
+    ),
+)
+
+
+def demo_logins_ensure() -> list[DemoLogin]:
+    """Creates the sample accounts that are missing (an existing one, its password included, is left
+    as it is) and returns those that exist now."""
+    users = get_user_model()
+    ready = []
+    for login in DEMO_LOGINS:
+        municipality = None
+        if login.municipality_ags:
+            municipality = Municipality.objects.filter(ags=login.municipality_ags).first()
+            if municipality is None:  # a register without the town: no account rather than a broken one
+                continue
+        user = users.objects.filter(username=login.email).first()
+        if user is None:
+            user = users.objects.create_user(
+                username=login.email,
+                email=login.email,
+                password=login.password,
+                first_name=login.first_name,
+                last_name=login.last_name,
+                is_staff=login.editor,
+            )
+            if login.editor:
+                user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+        if municipality is not None and not MunicipalityMember.objects.filter(user=user).exists():
+            # Approved from the start, stamped directly: the approval e-mail would go nowhere.
+            MunicipalityMember.objects.create(
+                user=user,
+                municipality=municipality,
+                role=login.member_role,
+                approved=True,
+                approved_at=timezone.now(),
+            )
+        ready.append(login)
+    return ready
+
+
+def demo_tandem_round_ensure(today: dt.date | None = None) -> TandemRound:
+    """The sample round, open for applications today; a round left over from an earlier demo start
+    whose period has passed gets a current one."""
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=DEMO_ROUND_DAYS_BEFORE)
+    end = today + dt.timedelta(days=DEMO_ROUND_DAYS_AFTER)
+    round_, created = TandemRound.objects.get_or_create(
+        title=DEMO_ROUND_TITLE,
+        defaults={"application_start": start, "application_end": end, "status": TandemRoundStatus.OPEN},
+    )
+    if not created and round_.status == TandemRoundStatus.OPEN and not (
+        round_.application_start <= today <= round_.application_end
+    ):
+        round_.application_start, round_.application_end = start, end
+        round_.save(update_fields=["application_start", "application_end"])
+    return round_
+
+
+def demo_hosts_ensure() -> list[SolutionPage]:
+    """Marks the lead towns of a few demo cases as hosts of visits; a case already marked is left alone
+    (no new revision), so a second run changes nothing."""
+    hosts = []
+    for page in SolutionPage.objects.live().filter(slug__in=DEMO_HOST_CASES, lead_municipality__isnull=False):
+        if not page.lead_hosts_visits:
+            page.lead_hosts_visits = True
+            page.lead_visits_per_year = page.lead_visits_per_year or DEMO_VISITS_PER_YEAR
+            page.save_revision(log_action=False).publish(log_action=False)
+        hosts.append(page)
+    return hosts
