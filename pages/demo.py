@@ -44,7 +44,7 @@ DEMO_LOGINS = (
     DemoLogin(
         role="Bürgermeisterin einer Kleinstadt",
         email=f"buergermeisterin@{DEMO_MAIL_DOMAIN}",
-        password="beispiel-buergermeisterin",
+        password="beispiel-buergermeisterin",  # noqa: S106 - printed demo login
         first_name="Erika",
         last_name=f"Muster ({DEMO_LABEL})",
         municipality_ags="15083531",  # Wanzleben-Börde, Stadt
@@ -53,7 +53,7 @@ DEMO_LOGINS = (
     DemoLogin(
         role="Verwaltung einer Gastgeber-Kommune",
         email=f"gastgeber@{DEMO_MAIL_DOMAIN}",
-        password="beispiel-gastgeber",
+        password="beispiel-gastgeber",  # noqa: S106 - printed demo login
         first_name="Max",
         last_name=f"Beispiel ({DEMO_LABEL})",
         municipality_ags="15083040",  # Barleben, leads a host case below
@@ -62,7 +62,7 @@ DEMO_LOGINS = (
     DemoLogin(
         role="Redaktion",
         email=f"redaktion@{DEMO_MAIL_DOMAIN}",
-        password="beispiel-redaktion",
+        password="beispiel-redaktion",  # noqa: S106 - printed demo login
         first_name="Rita",
         last_name=f"Redaktion ({DEMO_LABEL})",
         editor=True,

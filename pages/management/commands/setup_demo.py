@@ -49,7 +49,7 @@ class Command(BaseCommand):
         editorial_setup(solution_index_get())
         self._step("3/6 Synonyme der Suche laden …")
         load_starter_thesaurus()
-        self._step("4/6 Praxisbeispiele importieren …")
+        self._step("4/6 Praxisbeispiele importieren und für die Suche aufbereiten (beim ersten Mal einige Minuten) …")
         call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
         self._step(f"5/6 {DEMO_LABEL}: Gastgeber für Hospitationen und eine offene Tandemrunde …")
         hosts = demo_hosts_ensure()
@@ -68,7 +68,9 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         logins = demo_logins_ensure()
         self.stdout.write(
-            self.style.WARNING(f"Beispielkonten ({DEMO_LABEL}, nur für die lokale Demo) – Anmeldung unter /konto/anmelden/:")
+            self.style.WARNING(
+                f"Beispielkonten ({DEMO_LABEL}, nur für die lokale Demo) – Anmeldung unter /konto/anmelden/:"
+            )
         )
         for login in logins:
             self.stdout.write(f"  {login.role:<36} E-Mail-Adresse {login.email:<36} Passwort {login.password}")
