@@ -1,7 +1,8 @@
-"""Invented data that makes the demo walkable: sample accounts for each role, an open tandem round and
-towns that host visits. Only ``setup_demo`` calls this; every item carries the label „Beispieldaten“
-in a text that the pages show (the round's title, the people's names), and running it again changes
-nothing."""
+"""Invented data that makes the demo walkable: sample accounts for each role and an open tandem round.
+No real town is marked as hosting visits: a case page could not label that as invented, and the demo
+must not state something about a real town that is not so. Only ``setup_demo`` calls this; every item
+carries the label „Beispieldaten“ in a text that the pages show (the round's title, the people's names),
+and running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from django.utils import timezone
 
 from matching.models import TandemRound, TandemRoundStatus
 from municipalities.models import MemberRole, Municipality, MunicipalityMember
-from solutions.models import SolutionPage
 from solutions.services import EDITOR_GROUP
 
 DEMO_LABEL = "Beispieldaten"
@@ -22,8 +22,6 @@ DEMO_LABEL = "Beispieldaten"
 DEMO_ROUND_TITLE = f"Tandemrunde ({DEMO_LABEL})"
 DEMO_ROUND_DAYS_BEFORE, DEMO_ROUND_DAYS_AFTER = 14, 90
 # Demo cases whose lead town is marked „empfängt Hospitationen“ (the sources say nothing about visits).
-DEMO_HOST_CASES = ("barleben-strassenzustand-ki", "calw-lean-digitalisierung-e-akte", "illschwang-orts-app")
-DEMO_VISITS_PER_YEAR = 4
 # .invalid (RFC 2606) can never receive mail: the demo's e-mails go to the console anyway.
 DEMO_MAIL_DOMAIN = "beispieldaten.invalid"
 
@@ -51,12 +49,12 @@ DEMO_LOGINS = (
         member_role=MemberRole.MAYOR,
     ),
     DemoLogin(
-        role="Verwaltung einer Gastgeber-Kommune",
+        role="Verwaltung einer Kommune mit Praxisbeispiel",
         email=f"gastgeber@{DEMO_MAIL_DOMAIN}",
         password="beispiel-gastgeber",  # noqa: S106 - printed demo login
         first_name="Max",
         last_name=f"Beispiel ({DEMO_LABEL})",
-        municipality_ags="15083040",  # Barleben, leads a host case below
+        municipality_ags="15083040",  # Barleben, leads a demo case
         member_role=MemberRole.ADMINISTRATION,
     ),
     DemoLogin(
@@ -122,16 +120,3 @@ def demo_tandem_round_ensure(today: dt.date | None = None) -> TandemRound:
         round_.application_start, round_.application_end = start, end
         round_.save(update_fields=["application_start", "application_end"])
     return round_
-
-
-def demo_hosts_ensure() -> list[SolutionPage]:
-    """Marks the lead towns of a few demo cases as hosts of visits; a case already marked is left alone
-    (no new revision), so a second run changes nothing."""
-    hosts = []
-    for page in SolutionPage.objects.live().filter(slug__in=DEMO_HOST_CASES, lead_municipality__isnull=False):
-        if not page.lead_hosts_visits:
-            page.lead_hosts_visits = True
-            page.lead_visits_per_year = page.lead_visits_per_year or DEMO_VISITS_PER_YEAR
-            page.save_revision(log_action=False).publish(log_action=False)
-        hosts.append(page)
-    return hosts

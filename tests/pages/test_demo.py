@@ -15,7 +15,7 @@ from wagtail.models import Revision
 from matching.models import TandemRound
 from matching.tandem_rounds import tandem_round_open_now
 from municipalities.models import Municipality, MunicipalityMember
-from pages.demo import DEMO_HOST_CASES, DEMO_LABEL, DEMO_LOGINS
+from pages.demo import DEMO_LABEL, DEMO_LOGINS
 from solutions.models import SolutionPage
 from solutions.selectors import solutions_with_hosts
 
@@ -66,7 +66,7 @@ def test_the_steps_and_every_sample_login_are_printed(demo):
         assert login.email in demo and login.password in demo
     assert {login.role for login in DEMO_LOGINS} == {
         "Bürgermeisterin einer Kleinstadt",
-        "Verwaltung einer Gastgeber-Kommune",
+        "Verwaltung einer Kommune mit Praxisbeispiel",
         "Redaktion",
     }
 
@@ -76,13 +76,9 @@ def test_a_tandem_round_is_open_and_labelled(demo):
     assert round_ is not None and DEMO_LABEL in round_.title
 
 
-def test_sample_hosts_receive_visits(demo):
-    hosts = solutions_with_hosts(SolutionPage.objects.live())
-    assert set(hosts.values_list("slug", flat=True)) == set(DEMO_HOST_CASES)
-    barleben = SolutionPage.objects.get(slug="barleben-strassenzustand-ki")
-    assert barleben.lead_municipality.name == "Barleben" and barleben.lead_visits_per_year
-    # the host town has an approved member to answer the requests
-    assert MunicipalityMember.objects.filter(municipality=barleben.lead_municipality, approved=True).exists()
+def test_the_demo_invents_no_host_town(demo):
+    """Hosting visits is a fact about a real town that a case page cannot mark as invented."""
+    assert not solutions_with_hosts(SolutionPage.objects.live()).exists()
 
 
 def test_the_mayor_of_a_small_town_is_an_approved_member(demo):

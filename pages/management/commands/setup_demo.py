@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from pages.demo import (
     DEMO_LABEL,
-    demo_hosts_ensure,
     demo_logins_ensure,
     demo_tandem_round_ensure,
 )
@@ -27,8 +26,8 @@ class Command(BaseCommand):
     help = (
         "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): alle Kommunen des amtlichen "
         "Gemeindeverzeichnisses, Startseite, Impressum/Datenschutz, Praxisbeispiele mit Anbietern, ein "
-        "Redaktionskonto und als „Beispieldaten“ gekennzeichnet: Beispielkonten je Rolle, eine offene "
-        "Tandemrunde und Gastgeber-Kommunen für Hospitationen."
+        "Redaktionskonto und als „Beispieldaten“ gekennzeichnet: Beispielkonten je Rolle und eine offene "
+        "Tandemrunde."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,12 +50,10 @@ class Command(BaseCommand):
         load_starter_thesaurus()
         self._step("4/6 Praxisbeispiele importieren und für die Suche aufbereiten (beim ersten Mal einige Minuten) …")
         call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
-        self._step(f"5/6 {DEMO_LABEL}: Gastgeber für Hospitationen und eine offene Tandemrunde …")
-        hosts = demo_hosts_ensure()
+        self._step(f"5/6 {DEMO_LABEL}: eine offene Tandemrunde …")
         round_ = demo_tandem_round_ensure()
         self.stdout.write(
-            f"  Gastgeber: {', '.join(page.lead_municipality.name for page in hosts) or '–'}; "
-            f"„{round_.title}“, Bewerbung {round_.application_start:%d.%m.%Y} bis {round_.application_end:%d.%m.%Y}."
+            f"  „{round_.title}“, Bewerbung {round_.application_start:%d.%m.%Y} bis {round_.application_end:%d.%m.%Y}."
         )
         self._step(f"6/6 Konten ({DEMO_LABEL}) …")
         self._ensure_editor()
