@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from core.api_errors import ApiError
+from core.api_schema import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TEXT_PATTERN, Ags, responses
 from matching.peers import peers_list
 from matching.services import hospitation_hosts, suppliers_list
 from municipalities.api import municipality_or_error
@@ -11,20 +12,85 @@ from municipalities.text import fold
 from solutions.models import SolutionPage, Topic
 
 router = Router(tags=["Matching"])
-MAX_LIMIT = 50
+
+# The topic vocabulary lives in the database; config/api.py puts the current slugs into the schema.
+TOPIC_FIELD = Field(
+    "",
+    description="Thema als Slug oder Name; leer: alle Themen",
+    json_schema_extra={"x-vocabulary": "topic"},
+)
 
 
 class LimitParams(Schema):
-    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Höchstzahl der Ergebnisse")
 
 
 class HostParams(LimitParams):
-    topic: str = ""
-    solution: str = ""
+    topic: str = TOPIC_FIELD
+    solution: str = Field(
+        "", description="Slug eines Praxisbeispiels; unbekannt: 404", max_length=255, pattern=TEXT_PATTERN
+    )
 
 
 class SupplierParams(LimitParams):
-    topic: str = ""
+    topic: str = TOPIC_FIELD
+
+
+class MunicipalityHead(Schema):
+    ags: str
+    name: str
+    state: str
+    population: int
+    size_class: str
+
+
+class Peer(MunicipalityHead):
+    similarity: float
+    reasons: list[str]
+
+
+class PeerList(Schema):
+    municipality: MunicipalityHead
+    results: list[Peer]
+
+
+class SolutionRef(Schema):
+    slug: str
+    title: str
+    url: str
+
+
+class Host(Schema):
+    ags: str
+    name: str
+    state: str
+    url: str
+    solution: SolutionRef
+    distance_km: float | None
+    similarity: float
+    capacity_left: int
+    score: float
+    reasons: list[str]
+
+
+class HostList(Schema):
+    municipality: MunicipalityHead
+    results: list[Host]
+
+
+class Supplier(Schema):
+    name: str
+    slug: str
+    website: str
+    url: str
+    score: float
+    references: list[dict]
+    reasons: list[str]
+
+
+class SupplierList(Schema):
+    municipality: MunicipalityHead
+    results: list[Supplier]
 
 
 def _topic_slug(value: str) -> str | None:
@@ -41,8 +107,8 @@ def _head(m) -> dict:
     return {"ags": m.ags, "name": m.name, "state": m.state_name, "population": m.population, "size_class": m.size_class}
 
 
-@router.get("/municipalities/{ags}/peers/", summary="Kommunen wie wir")
-def peers(request: HttpRequest, ags: str, params: Query[LimitParams]):
+@router.get("/municipalities/{ags}/peers/", response=responses(PeerList, 404), summary="Kommunen wie wir")
+def peers(request: HttpRequest, ags: Ags, params: Query[LimitParams]):
     municipality = municipality_or_error(ags)
     return {
         "municipality": _head(municipality),
@@ -61,8 +127,10 @@ def peers(request: HttpRequest, ags: str, params: Query[LimitParams]):
     }
 
 
-@router.get("/municipalities/{ags}/hospitation-hosts/", summary="Gastgeber für Hospitationen")
-def hosts(request: HttpRequest, ags: str, params: Query[HostParams]):
+@router.get(
+    "/municipalities/{ags}/hospitation-hosts/", response=responses(HostList, 404), summary="Gastgeber für Hospitationen"
+)
+def hosts(request: HttpRequest, ags: Ags, params: Query[HostParams]):
     municipality = municipality_or_error(ags)
     topic = _topic_slug(params.topic)
     if params.solution and not SolutionPage.objects.live().filter(slug=params.solution[:255]).exists():
@@ -71,8 +139,12 @@ def hosts(request: HttpRequest, ags: str, params: Query[HostParams]):
     return {"municipality": _head(municipality), "results": [m.as_dict() for m in matches]}
 
 
-@router.get("/municipalities/{ags}/suppliers/", summary="Anbieter mit Referenzen in ähnlichen Kommunen")
-def suppliers(request: HttpRequest, ags: str, params: Query[SupplierParams]):
+@router.get(
+    "/municipalities/{ags}/suppliers/",
+    response=responses(SupplierList, 404),
+    summary="Anbieter mit Referenzen in ähnlichen Kommunen",
+)
+def suppliers(request: HttpRequest, ags: Ags, params: Query[SupplierParams]):
     municipality = municipality_or_error(ags)
     matches = suppliers_list(municipality, topic=_topic_slug(params.topic), limit=params.limit)
     return {"municipality": _head(municipality), "results": [m.as_dict() for m in matches]}

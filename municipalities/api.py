@@ -7,13 +7,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from core.api_errors import ApiError
+from core.api_schema import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, TEXT_PATTERN, Ags, responses
 from municipalities.models import Municipality
 from municipalities.selectors import AGS_PATTERN, municipality_get, municipality_search
 
 router = Router(tags=["Kommunen"])
 
 MAX_QUERY_LENGTH = 100
-MAX_PAGE_SIZE = 100
 
 
 class MunicipalityRef(Schema):
@@ -53,9 +53,14 @@ class MunicipalityDetail(MunicipalityListItem):
 
 
 class ListParams(Schema):
-    q: str = Field("", description="Name oder Namensanfang; Umlaute dürfen ausgeschrieben werden")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    q: str = Field(
+        "",
+        description="Name oder Namensanfang; Umlaute dürfen ausgeschrieben werden",
+        max_length=MAX_QUERY_LENGTH,
+        pattern=TEXT_PATTERN,
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Seite; eine Seite hinter dem letzten Treffer ist 404")
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 def _list_item(m: Municipality) -> dict:
@@ -98,7 +103,7 @@ def municipality_or_error(ags: str) -> Municipality:
     return municipality
 
 
-@router.get("/", response=MunicipalityList, summary="Kommunen nach Namen suchen")
+@router.get("/", response=responses(MunicipalityList, 404), summary="Kommunen nach Namen suchen")
 def list_municipalities(request: HttpRequest, params: Query[ListParams]):
     if len(params.q) > MAX_QUERY_LENGTH:
         raise ApiError(400, "invalid_parameter", f"q darf höchstens {MAX_QUERY_LENGTH} Zeichen lang sein.")
@@ -106,11 +111,11 @@ def list_municipalities(request: HttpRequest, params: Query[ListParams]):
     count = queryset.count()
     start = (params.page - 1) * params.page_size
     if start and start >= count:
-        raise ApiError(400, "page_out_of_range", f"Seite {params.page} gibt es nicht ({count} Treffer).")
+        raise ApiError(404, "page_out_of_range", f"Seite {params.page} gibt es nicht ({count} Treffer).")
     results = [_list_item(m) for m in queryset[start : start + params.page_size]]
     return {"count": count, "results": results}
 
 
-@router.get("/{ags}/", response=MunicipalityDetail, summary="Eine Kommune")
-def get_municipality(request: HttpRequest, ags: str):
+@router.get("/{ags}/", response=responses(MunicipalityDetail, 404), summary="Eine Kommune")
+def get_municipality(request: HttpRequest, ags: Ags):
     return _detail(municipality_or_error(ags))
