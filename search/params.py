@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from core.api_schema import MAX_PAGE, MAX_PAGE_SIZE
 from municipalities.size_classes import SizeClass
 from municipalities.states import State, state_from_input
 from municipalities.text import fold
@@ -15,8 +16,6 @@ from solutions.choices import SolutionStatus
 from solutions.models import Topic
 
 MAX_QUERY_LENGTH = 499
-MAX_PAGE = 1000
-MAX_PAGE_SIZE = 50
 
 
 @dataclass
@@ -31,7 +30,7 @@ def _values(raw: Sequence[str]) -> list[str]:
     return [v.strip() for item in raw for v in item.split(",") if v.strip()]
 
 
-def parse_search_params(params: Mapping[str, Sequence[str]], *, default_page_size: int = 10) -> SearchQuery:
+def parse_search_params(params: Mapping[str, Sequence[str]], *, default_page_size: int = DEFAULT_PAGE_SIZE) -> SearchQuery:
     text = " ".join(params.get("q", [])).strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise ParamError("query_too_long", f"Der Suchtext darf höchstens {MAX_QUERY_LENGTH} Zeichen lang sein.")

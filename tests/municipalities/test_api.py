@@ -66,7 +66,7 @@ def test_malformed_ags_is_400_json(client, register, ags):
 
 
 @pytest.mark.parametrize(
-    "params", [{"page": "0"}, {"page": "x"}, {"page_size": "1000"}, {"q": "x" * 101}, {"page": "99"}]
+    "params", [{"page": "0"}, {"page": "x"}, {"page_size": "1000"}, {"q": "x" * 101}]
 )
 def test_bad_list_parameters_are_400_json_with_reason(client, register, params):
     response = client.get("/api/v1/municipalities/", params)
@@ -74,6 +74,13 @@ def test_bad_list_parameters_are_400_json_with_reason(client, register, params):
     body = response.json()
     assert set(body) == {"error", "detail"}
     assert body["detail"]
+
+
+def test_a_page_past_the_last_is_404_json_with_reason(client, register):
+    response = client.get("/api/v1/municipalities/", {"page": "99"})
+    assert response.status_code == 404
+    assert response.json()["error"] == "page_out_of_range"
+    assert "99" in response.json()["detail"]
 
 
 def test_openapi_schema_describes_the_endpoints(client):

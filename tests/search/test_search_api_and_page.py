@@ -47,7 +47,6 @@ def test_api_echoes_the_mode(client, indexed):
         ({"q": "x" * 500}, "query_too_long", "499"),
         ({"page": "0"}, "invalid_page", "1"),
         ({"page": "abc"}, "invalid_page", "1"),
-        ({"page": "99", "q": "Straße"}, "page_out_of_range", "Seite 99"),
         ({"near": "123"}, "invalid_near", "8 Ziffern"),
         ({"q": "a\x00b"}, "invalid_query", "Steuerzeichen"),
     ],
@@ -57,6 +56,13 @@ def test_bad_parameters_are_400_with_the_valid_values(client, indexed, params, e
     assert response.status_code == 400
     assert response.json()["error"] == error
     assert mentions in response.json()["detail"]
+
+
+def test_a_page_past_the_last_is_404_with_the_page_named(client, indexed):
+    response = client.get("/api/v1/solutions/", {"page": "99", "q": "Straße"})
+    assert response.status_code == 404
+    assert response.json()["error"] == "page_out_of_range"
+    assert "Seite 99" in response.json()["detail"]
 
 
 def test_query_syntax_is_just_text(client, indexed):
