@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.api_schema import MAX_PAGE, MAX_PAGE_SIZE
+from core.api_schema import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
 from municipalities.size_classes import SizeClass
 from municipalities.states import State, state_from_input
 from municipalities.text import fold
