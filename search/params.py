@@ -30,7 +30,9 @@ def _values(raw: Sequence[str]) -> list[str]:
     return [v.strip() for item in raw for v in item.split(",") if v.strip()]
 
 
-def parse_search_params(params: Mapping[str, Sequence[str]], *, default_page_size: int = DEFAULT_PAGE_SIZE) -> SearchQuery:
+def parse_search_params(
+    params: Mapping[str, Sequence[str]], *, default_page_size: int = DEFAULT_PAGE_SIZE
+) -> SearchQuery:
     text = " ".join(params.get("q", [])).strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise ParamError("query_too_long", f"Der Suchtext darf höchstens {MAX_QUERY_LENGTH} Zeichen lang sein.")
