@@ -29,7 +29,7 @@ class RegistrationForm(forms.Form):
         label=_("Ihre Kommune"),
         max_length=200,
         required=False,  # checked in clean(): the town may also arrive as a picked AGS alone
-        help_text=_("Name der Stadt oder Gemeinde, z. B. „Groß Köris“ – oder ihr Gemeindeschlüssel (8 Ziffern)."),
+        help_text=_("Name Ihrer Stadt oder Gemeinde, z. B. „Groß Köris“; der Gemeindeschlüssel (8 Ziffern) geht auch."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "required": True}),
     )
     ags = forms.ChoiceField(label=_("Welche Kommune meinen Sie?"), widget=forms.RadioSelect, required=False)
