@@ -62,7 +62,8 @@ class RegistrationForm(forms.Form):
             del self.fields["ags"]  # nothing to pick from (yet)
 
     def _find_towns(self) -> None:
-        typed = str(self.data.get("town", "")).strip() or str(self.data.get("ags", "")).strip()
+        # Without a typed name, a posted AGS alone counts as typed (scripts, an old form in a browser tab).
+        typed = str(self.data.get("town", "")).strip() or str(self.data.get("ags", "")).strip()[:20]
         self.typed_town = typed
         if not typed or len(typed) > self.fields["town"].max_length or "\x00" in typed:
             return  # the field's own validation answers

@@ -60,18 +60,19 @@ class LoginView(auth_views.LoginView):
     lands on its state page (or, with a ``next`` page, is told there)."""
 
     authentication_form = LoginForm
-
-    def get_default_redirect_url(self) -> str:
-        if membership_pending_get(self.request.user) is not None:
-            return reverse("account-status")
-        return super().get_default_redirect_url()
+    pending = None
 
     def form_valid(self, form) -> HttpResponse:
+        self.pending = membership_pending_get(form.get_user())
         response = super().form_valid(form)
-        member = membership_pending_get(self.request.user)
-        if member is not None and response.url != reverse("account-status"):
-            messages.info(self.request, pending_notice(member))
+        if self.pending is not None and response.url != reverse("account-status"):
+            messages.info(self.request, pending_notice(self.pending))
         return response
+
+    def get_default_redirect_url(self) -> str:
+        if self.pending is not None:
+            return reverse("account-status")
+        return super().get_default_redirect_url()
 
 
 @never_cache

@@ -334,3 +334,13 @@ def test_the_pending_banner_for_every_page(rf, register, capture_commits, client
     member.save()
     request.user = member.user
     assert not render_to_string("registration/pending_banner.html", pending_context(request)).strip()
+
+
+def test_wrong_passwords_typed_with_the_e_mail_address_still_lock_the_account(client, register, capture_commits):
+    """django-axes counts per account: the address is turned into the account before it counts."""
+    _registered(client, capture_commits)
+    for typed in ["j.weiss@hemmingen.example", "J.WEISS@hemmingen.example"] * 2 + ["j.weiss@hemmingen.example"]:
+        response = client.post("/konto/anmelden/", {"username": typed, "password": "falsch"})
+    assert response.status_code == 429
+    response = client.post("/konto/anmelden/", {"username": "j.weiss@hemmingen.example", "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
