@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from municipalities.models import Municipality, MunicipalityMember
+from accounts.selectors import editor_emails
+from accounts.towns import town_label
+from municipalities.models import MunicipalityMember
+
+MEMBER_ADMIN = "wagtailsnippets_municipalities_municipalitymember"
 
 
 @transaction.atomic
 def member_register(data: dict) -> MunicipalityMember:
-    """Creates the account and an unapproved membership; editors are asked to approve it."""
+    """Creates the account and an unapproved membership for ``data["municipality"]``; the editors
+    are asked to approve it once the transaction is committed."""
     user = User.objects.create_user(
         username=data["email"],
         email=data["email"],
@@ -22,21 +29,32 @@ def member_register(data: dict) -> MunicipalityMember:
         last_name=data["last_name"],
     )
     member = MunicipalityMember.objects.create(
-        user=user, role=data["role"], approved=False, municipality=Municipality.objects.get(ags=data["ags"])
+        user=user, role=data["role"], approved=False, municipality=data["municipality"]
     )
-    editors = [u.email for u in User.objects.filter(groups__in=Group.objects.filter(name="Redaktion")) if u.email]
-    if editors:
-        transaction.on_commit(
-            lambda: send_mail(
-                f"Neues Konto zu bestätigen: {member.municipality.name}",
-                f"{user.get_full_name()} ({user.email}) möchte für {member.municipality.name} "
-                f"({member.get_role_display()}) handeln.\nBitte prüfen und bestätigen: "
-                f"{settings.WAGTAILADMIN_BASE_URL}/admin/snippets/municipalities/municipalitymember/",
-                None,
-                editors,
-            )
-        )
+    transaction.on_commit(lambda: member_registration_announce(member))
     return member
+
+
+def member_registration_announce(member: MunicipalityMember) -> None:
+    """Tells the editors that a membership waits for them, with a link to it in the admin.
+
+    The applicant's name and address go to the editors only (editor_emails), never elsewhere."""
+    recipients = editor_emails()
+    if not recipients:
+        return
+    base = settings.WAGTAILADMIN_BASE_URL
+    context = {
+        "member": member,
+        "town": town_label(member.municipality),
+        "edit_url": base + reverse(f"{MEMBER_ADMIN}:edit", args=[member.pk]),
+        "pending_url": base + reverse(f"{MEMBER_ADMIN}:list") + "?approved=false",
+    }
+    send_mail(
+        f"Neue Anmeldung zu prüfen: {context['town']}",
+        render_to_string("registration/email/new_member_to_editors.txt", context),
+        None,
+        recipients,
+    )
 
 
 def member_approval_stamp(member: MunicipalityMember) -> None:

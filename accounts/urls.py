@@ -1,4 +1,4 @@
-"""Everything under /konto/: login, logout, registration, password reset and „Meine Daten“.
+"""Everything under /konto/: login, logout, registration, the account's state, password reset and „Meine Daten“.
 
 The URL names are global (``login``, ``register``, ``password_reset`` …) except the „Meine Daten“
 pages, which keep their ``privacy:`` namespace; templates and tests reverse both."""
@@ -17,9 +17,11 @@ privacy_patterns = [
 ]
 
 urlpatterns = [
-    path("anmelden/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
+    path("anmelden/", ratelimit("login")(views.LoginView.as_view()), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("registrieren/", views.register, name="register"),
+    path("registrieren/kommune/", views.register_town, name="register-town"),
+    path("status/", views.account_status, name="account-status"),
     path("", include((privacy_patterns, "privacy"))),
     path("passwort/", ratelimit("password_reset")(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path("passwort/gesendet/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PASSWORD, admin_login, login
+from tests.browser.helpers import (
+    PASSWORD,
+    PHONE,
+    admin_login,
+    axe_violations,
+    broken_idrefs,
+    format_violations,
+    login,
+    screenshot,
+)
 
 # The live server needs a transactional database; serialized_rollback brings back the migrated data
 # (root page, topics) that Django's flush after each such test removes. Deselect: -m "not browser".
@@ -51,7 +61,7 @@ def test_mayor_finds_a_case_in_a_town_of_her_size_and_visits_it(site_data, new_c
     # Asking for a visit needs an account: the site sends her to the login and back to the form.
     mayor.get_by_role("link", name="Hospitation anfragen", exact=True).click()
     mayor.locator("main").get_by_role("link", name="Anmelden").click()
-    mayor.get_by_label("Benutzername").fill("buergermeisterin")
+    mayor.get_by_label("E-Mail-Adresse").fill("buergermeisterin")
     mayor.get_by_label("Passwort").fill(PASSWORD)
     mayor.locator("main").get_by_role("button", name="Anmelden").click()
     expect(mayor.get_by_role("heading", level=1)).to_have_text("Hospitation anfragen")
@@ -175,3 +185,100 @@ def test_tandem_partners_see_each_other_after_the_editor_confirms(site_data, new
     expect(mentor.locator(".contact-card")).to_contain_text("Wolmirstedt")
     expect(mentor.locator(".contact-card")).to_contain_text(mentee_email)
     assert console_errors == []  # the pages work under the site's Content-Security-Policy
+
+
+def test_newcomer_finds_her_town_by_name_waits_for_the_editors_and_is_approved(site_data, new_context, console_errors):
+    """Issue 16.6: on her phone a mayor finds „Hemmingen“ by name (there are two), keeps what she typed,
+    sees after login that her account waits, the editors are told, and one approves her."""
+    from django.core import mail
+
+    person, editor = new_context(PHONE).new_page(), new_context().new_page()
+    person.goto("/konto/anmelden/")
+    person.locator("main").get_by_role("link", name="Konto beantragen").click()
+
+    # She types the name and presses Enter: the form comes back with the towns of that name.
+    person.get_by_label("Ihre Kommune").fill("Hemmingen")
+    person.get_by_label("Vorname").fill("Jürgen")
+    person.get_by_label("Ihre Kommune").press("Enter")
+    towns = person.get_by_role("group", name="Welche Kommune meinen Sie?")
+    expect(towns.get_by_role("radio")).to_have_count(2)
+    expect(towns).to_have_accessible_description("2 Kommunen passen zu „Hemmingen“. Bitte wählen Sie Ihre aus.")
+    expect(person.get_by_label("Vorname")).to_have_value("Jürgen")  # nothing typed is lost
+    expect(person.get_by_role("alert")).to_have_count(0)
+    screenshot(person, "registrierung-kommunen")
+
+    # Sending without a pick asks for one, beside the list; the rest stays as typed.
+    person.get_by_label("Nachname").fill("Weiß-Müßiggang")
+    person.get_by_label("Dienstliche E-Mail-Adresse").fill("j.weiss@hemmingen.example")
+    person.get_by_label("Rolle").select_option(label="Bürgermeister:in")
+    person.get_by_label("Passwort").fill("ein-langes-gutes-passwort-2026")
+    person.get_by_role("button", name="Konto beantragen").click()
+    expect(person.get_by_role("alert")).to_have_text("Bitte prüfen Sie die markierten Felder.")
+    expect(towns).to_have_accessible_description(re.compile("Bitte wählen Sie Ihre Kommune aus der Liste."))
+    expect(person.get_by_label("Nachname")).to_have_value("Weiß-Müßiggang")
+    expect(person.get_by_label("Passwort")).to_have_value("ein-langes-gutes-passwort-2026")
+    screenshot(person, "registrierung-auswahl-fehlt")
+
+    person.get_by_label("Hemmingen (Ludwigsburg, Baden-Württemberg)").check()
+    person.get_by_role("button", name="Konto beantragen").click()
+    expect(person.get_by_role("heading", level=1)).to_have_text("Danke – Ihr Konto ist beantragt")
+    expect(person.locator("main")).to_contain_text("für Hemmingen (Ludwigsburg, Baden-Württemberg) handeln")
+
+    # The editors are told, with a link to her membership in the admin.
+    assert [m.to for m in mail.outbox] == [[site_data.email("editor")]]
+    edit_link = re.search(
+        r"https?://\S+/admin/snippets/municipalities/municipalitymember/edit/\d+/", mail.outbox[0].body
+    )
+    assert edit_link and "Jürgen Weiß-Müßiggang" in mail.outbox[0].body
+
+    # She logs in with her e-mail address and sees that her account waits.
+    person.locator("main").get_by_role("link", name="Anmelden").click()
+    person.get_by_label("E-Mail-Adresse").fill("J.Weiss@hemmingen.example")
+    person.get_by_label("Passwort").fill("ein-langes-gutes-passwort-2026")
+    person.locator("main").get_by_role("button", name="Anmelden").click()
+    expect(person.get_by_role("heading", level=1)).to_have_text("Ihr Konto wartet auf die Freigabe")
+    expect(person.locator("main")).to_contain_text("Ihr Konto wartet auf die Freigabe durch die Redaktion.")
+    screenshot(person, "konto-wartet")
+
+    # The editor sees her on the admin's start page and approves her.
+    admin_login(editor, "redaktion")
+    waiting = editor.locator("#pending-members-section")
+    expect(waiting).to_contain_text("1 Anmeldung wartet auf Freigabe")
+    waiting.get_by_role("link", name="Jürgen Weiß-Müßiggang").click()
+    expect(editor).to_have_url(re.compile(re.escape(urlsplit(edit_link.group(0)).path) + "$"))
+    editor.get_by_role("checkbox", name="Von der Redaktion bestätigt").check()
+    editor.get_by_role("button", name="Speichern").click()
+    expect(editor.locator(".messages")).to_contain_text("geändert")
+    assert mail.outbox[-1].to == ["j.weiss@hemmingen.example"]
+
+    person.reload()
+    expect(person.get_by_role("heading", level=1)).to_have_text("Ihr Konto ist freigeschaltet")
+    expect(person.locator("main")).to_contain_text("Sie handeln für Hemmingen (Ludwigsburg, Baden-Württemberg)")
+    assert console_errors == []  # the pages work under the site's Content-Security-Policy
+
+
+def test_registration_pages_have_no_axe_violations(site_data, new_context):
+    """The registration form in each of its states, on a phone and on a desktop."""
+    from tests.browser.helpers import DESKTOP
+
+    report: list[str] = []
+    for viewport in (PHONE, DESKTOP):
+        page = new_context(viewport, bypass_csp=True).new_page()
+        page.goto("/konto/registrieren/")
+        states = {"leer": None, "Kommunenliste": "Hemmingen", "keine Kommune": "Hemmingenn"}
+        for state, typed in states.items():
+            if typed:
+                page.get_by_label("Ihre Kommune").fill(typed)
+                page.get_by_role("button", name="Konto beantragen").click()
+            label = f"Registrierung ({state}, {viewport['width']} px)"
+            violations = axe_violations(page)
+            if violations:
+                report.append(format_violations(label, violations))
+            if broken_idrefs(page):
+                report.append(f"{label}: {broken_idrefs(page)}")
+            screenshot(page, f"registrierung-{state.replace(' ', '-')}")
+        page.goto("/konto/anmelden/")
+        violations = axe_violations(page)
+        if violations:
+            report.append(format_violations(f"Anmelden ({viewport['width']} px)", violations))
+    assert not report, "\n\n".join(report)
