@@ -55,7 +55,7 @@ def orm_beside_playwright() -> Iterator[None]:
 def login(page, username: str, password: str = PASSWORD) -> None:
     """Signs in through the site's own login form."""
     page.goto("/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("E-Mail-Adresse").fill(username)
     page.get_by_label("Passwort").fill(password)
     with page.expect_navigation():
         page.locator("main").get_by_role("button", name="Anmelden", exact=True).click()

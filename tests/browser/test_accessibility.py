@@ -74,7 +74,7 @@ def test_public_pages_have_no_axe_violations(site_data, new_context, viewport):
 
     page.goto("/konto/anmelden/")
     _check(page, "Anmelden", report)
-    page.get_by_label("Benutzername").fill("niemand")
+    page.get_by_label("E-Mail-Adresse").fill("niemand")
     page.get_by_label("Passwort").fill("falsch")
     page.locator("main").get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("alert")).to_contain_text("stimmen nicht")

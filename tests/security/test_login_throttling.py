@@ -25,7 +25,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(clien
     for _ in range(4):
         response = _login(client, "falsch")
         assert response.status_code == 200
-        assert "Benutzername oder Passwort stimmen nicht" in response.content.decode()
+        assert "E-Mail-Adresse oder Passwort stimmen nicht" in response.content.decode()
     response = _login(client, "falsch")  # the fifth
     assert response.status_code == 429
     response = _login(client, PASSWORD)

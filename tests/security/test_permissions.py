@@ -55,6 +55,8 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/konto/anmelden/", (200, 200, 200, 200)),
     ("POST", "/konto/abmelden/", (302, 302, 302, 302)),
     ("GET", "/konto/registrieren/", (200, 200, 200, 200)),
+    ("POST", "/konto/registrieren/kommune/", (200, 200, 200, 200)),  # the town search step, creates nothing
+    ("GET", "/konto/status/", ("login", 200, 200, 200)),
     ("GET", "/konto/passwort/", (200, 200, 200, 200)),
     ("GET", "/konto/passwort/gesendet/", (200, 200, 200, 200)),
     ("GET", "/konto/passwort/MQ/falsches-token/", (200, 200, 200, 200)),  # says "link invalid"
