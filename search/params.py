@@ -26,8 +26,9 @@ class ParamError(Exception):
 
 
 def _values(raw: Sequence[str]) -> list[str]:
-    """Accepts repeated parameters and comma-separated lists."""
-    return [v.strip() for item in raw for v in item.split(",") if v.strip()]
+    """Accepts repeated parameters and comma-separated lists. An empty item means "no filter"; an item of
+    only blanks is kept (as "") so that it is refused like any other unknown value."""
+    return [v.strip() for item in raw for v in item.split(",") if v]
 
 
 def parse_search_params(
