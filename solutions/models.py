@@ -199,7 +199,8 @@ class SolutionPage(AsciiSlugPage, Page):
             ],
             heading=_("Kommune"),
         ),
-        FieldPanel("topics"),
+        # Required when publishing (SolutionPageForm), not for a draft.
+        FieldPanel("topics", required_on_save=False),
         FieldPanel("problem"),
         FieldPanel("solution"),
         MultiFieldPanel(

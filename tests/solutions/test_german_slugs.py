@@ -79,7 +79,7 @@ def create_case_in_admin(client, index, title: str, slug: str, topics: list[Topi
         "slug": slug,
         "teaser": "Statt Rasen blühen Wiesen auf den Grünflächen der Gemeinde.",
         "lead_municipality": Municipality.objects.get(ags="15083040").pk,
-        "topics": ", ".join(f'"{t.name}"' for t in topics),  # the tag field's text
+        "topics": [t.pk for t in topics],
         "suppliers": [s.pk for s in suppliers],
         "problem": "Rasen mähen kostet Zeit, Geld und Insekten.",
         **nested_form_data({"solution": streamfield([("text", rich_text("<p>Wir säen Wildblumen aus.</p>"))])}),
