@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.text import slugify
-
 from municipalities.models import Municipality
 from solutions.models import SolutionAdopter, SolutionOutcome, SolutionPage, Supplier, Topic
 from solutions.stream import stream_from_text, stream_to_fields
@@ -36,6 +34,8 @@ def solution_to_record(page: SolutionPage) -> dict:
         "lessons_learned": page.lessons_learned,
         "transferability": page.transferability,
         "topics": sorted(t.slug for t in page.topics.all()),
+        # The names, so that an import into a database without these topics creates them as they were.
+        "topic_names": {t.slug: t.name for t in sorted(page.topics.all(), key=lambda t: t.slug)},
         "municipality_ags": page.lead_municipality.ags if page.lead_municipality_id else None,
         "hosts_visits": page.lead_hosts_visits,
         "visits_per_year": page.lead_visits_per_year,
@@ -111,12 +111,8 @@ def _supplier(item: dict, cache: dict[str, Supplier]) -> Supplier:
     if item["name"] in cache:
         return cache[item["name"]]
     supplier = Supplier.objects.filter(name=item["name"]).first()
-    if supplier is None:
-        base = slugify(item["name"]) or "anbieter"
-        slug, n = base, 2
-        while Supplier.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        supplier = Supplier.objects.create(name=item["name"], slug=slug, website=item.get("website") or "")
+    if supplier is None:  # the slug is made from the name, as in the admin
+        supplier = Supplier.objects.create(name=item["name"], website=item.get("website") or "")
     elif item.get("website") and supplier.website != item["website"]:
         supplier.website = item["website"]
         supplier.save(update_fields=["website"])

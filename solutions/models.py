@@ -6,38 +6,57 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import ItemBase, TagBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from municipalities.size_classes import SizeClass
+from municipalities.text import ascii_slug
 from solutions.blocks import SolutionStreamBlock
 from solutions.choices import SolutionStatus
 from solutions.forms import SolutionPageForm
+from solutions.slugs import AsciiSlugField, AsciiSlugPage, slug_reverse, unique_slug
 
 FIRST_YEAR = 1990
+SLUG_HELP = _(
+    "Teil der Adresse: nur a–z, 0–9 und Bindestriche, Umlaute werden umschrieben (ä → ae). "
+    "Leer gelassen, wird er aus dem Namen gebildet."
+)
 
 
 class Topic(TagBase):
     """A topic of the controlled vocabulary (slug and name as in PRODUCT.md)."""
 
+    slug = AsciiSlugField(
+        verbose_name=pgettext_lazy("A tag slug", "slug"), unique=True, max_length=100, blank=True, help_text=SLUG_HELP
+    )
     description = models.TextField(_("Beschreibung"), blank=True)
+
+    # The name prefills the slug as the editor types (German transliteration, see solutions.slugs).
+    panels = [TitleFieldPanel("name", classname="", placeholder=False), FieldPanel("slug"), FieldPanel("description")]
 
     class Meta:
         verbose_name = _("Thema")
         verbose_name_plural = _("Themen")
         ordering = ["name"]
 
+    def save(self, *args, **kwargs) -> None:
+        max_length = self._meta.get_field("slug").max_length
+        self.slug = ascii_slug(self.slug, max_length) or unique_slug(
+            Topic.objects.exclude(pk=self.pk), ascii_slug(self.name, max_length) or "thema", max_length
+        )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("solutions:topic", kwargs={"slug": self.slug})
+        return slug_reverse("solutions:topic", self.slug)
 
 
 class TaggedSolution(ItemBase):
@@ -49,13 +68,13 @@ class Supplier(ClusterableModel):
     """A GovTech company or service provider; its references are the cases that name it."""
 
     name = models.CharField(_("Name"), max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = AsciiSlugField(max_length=200, unique=True, blank=True, help_text=SLUG_HELP)
     website = models.URLField(_("Website"), blank=True)
     description = models.TextField(_("Angebot"), blank=True)
     topics = ParentalManyToManyField(Topic, verbose_name=_("Themen"), blank=True, related_name="suppliers")
 
     panels = [
-        FieldPanel("name"),
+        TitleFieldPanel("name", classname="", placeholder=False),
         FieldPanel("slug"),
         FieldPanel("website"),
         FieldPanel("description"),
@@ -70,11 +89,18 @@ class Supplier(ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        max_length = self._meta.get_field("slug").max_length
+        self.slug = ascii_slug(self.slug, max_length) or unique_slug(
+            Supplier.objects.exclude(pk=self.pk), ascii_slug(self.name, max_length) or "anbieter", max_length
+        )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("solutions:supplier", kwargs={"slug": self.slug})
+        return slug_reverse("solutions:supplier", self.slug)
 
 
-class SolutionIndexPage(Page):
+class SolutionIndexPage(AsciiSlugPage, Page):
     """The list of all practice cases (/praxisbeispiele/); cases are its children."""
 
     intro = models.TextField(_("Einleitung"), blank=True)
@@ -88,7 +114,7 @@ class SolutionIndexPage(Page):
         verbose_name = _("Übersicht Praxisbeispiele")
 
 
-class SolutionPage(Page):
+class SolutionPage(AsciiSlugPage, Page):
     """A practice case (Praxisbeispiel)."""
 
     teaser = models.TextField(_("Kurzbeschreibung"), max_length=400)
@@ -173,7 +199,8 @@ class SolutionPage(Page):
             ],
             heading=_("Kommune"),
         ),
-        FieldPanel("topics"),
+        # Required when publishing (SolutionPageForm), not for a draft.
+        FieldPanel("topics", required_on_save=False),
         FieldPanel("problem"),
         FieldPanel("solution"),
         MultiFieldPanel(

@@ -10,7 +10,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
-from django.utils.text import slugify
 from modelsearch.index import insert_or_update_object
 from modelsearch.signal_handlers import post_save_signal_handler as modelsearch_post_save
 from wagtail.log_actions import log
@@ -20,10 +19,12 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
 from municipalities.models import Municipality
+from municipalities.text import ascii_slug
 from solutions.exchange import record_differs, solution_apply_record
 from solutions.importers.jsonl import SolutionRecord
 from solutions.models import SolutionIndexPage, SolutionPage, Topic
 from solutions.selectors import solution_index_get
+from solutions.slugs import unique_slug
 from solutions.stream import stream_from_text
 
 EDITOR_GROUP = "Redaktion"
@@ -84,7 +85,7 @@ def solutions_import(
     summary = SolutionsImportSummary()
     index = solution_index_get()
     wanted_topics = {slug for r in records for slug in r.values.get("topics", [])}
-    names = {slugify(name.replace("&", "und")): name for r in records for name in r.new_topics}
+    names = {slug: name for r in records for slug, name in r.new_topics.items()}
     existing_topics = set(Topic.objects.filter(slug__in=wanted_topics).values_list("slug", flat=True))
     for slug in sorted(wanted_topics - existing_topics):
         Topic.objects.create(slug=slug, name=names.get(slug, slug))
@@ -195,10 +196,8 @@ def solution_submit(
 ) -> SolutionPage:
     """A municipality user's case: a draft for their own municipality, put into the review workflow."""
     index = solution_index_get()
-    base = slugify(f"{member.municipality.name} {title}")[:70].strip("-") or "praxisbeispiel"
-    slug, n = base, 2
-    while Page.objects.filter(slug=slug, path__startswith=index.path).exists():
-        slug, n = f"{base}-{n}", n + 1
+    base = ascii_slug(f"{member.municipality.name} {title}", 70) or "praxisbeispiel"
+    slug = unique_slug(Page.objects.filter(path__startswith=index.path), base, 70)
     page = SolutionPage(
         title=title,
         slug=slug,

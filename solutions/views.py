@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,16 +20,21 @@ from solutions.selectors import (
     supplier_references,
 )
 from solutions.services import solution_submit
+from solutions.slugs import slug_lookup
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = slug_lookup(Topic.objects.all(), slug)
+    if topic is None:
+        raise Http404
     page = Paginator(solutions_for_topic(topic), 20).get_page(request.GET.get("page"))
     return render(request, "solutions/topic_detail.html", {"topic": topic, "page": page})
 
 
 def supplier_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    supplier = get_object_or_404(Supplier.objects.prefetch_related("topics"), slug=slug)
+    supplier = slug_lookup(Supplier.objects.prefetch_related("topics"), slug)
+    if supplier is None:
+        raise Http404
     return render(
         request, "solutions/supplier_detail.html", {"supplier": supplier, "references": supplier_references(supplier)}
     )

@@ -133,6 +133,9 @@ else:
 WAGTAIL_SITE_NAME = "Baukasten guter Lösungen"
 WAGTAILADMIN_BASE_URL = env.SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
+# Page slugs in ASCII (the URL patterns and the import accept [-a-z0-9] only); the German transliteration
+# (ä → ae) is added by solutions.slugs.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

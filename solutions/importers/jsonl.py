@@ -16,16 +16,17 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
-from django.utils.text import slugify
 
 from municipalities.models import Municipality
 from municipalities.size_classes import SizeClass
 from municipalities.states import state_from_input
-from municipalities.text import fold
+from municipalities.text import SLUG_RE, ascii_slug, fold
 from solutions.choices import SolutionStatus
-from solutions.models import FIRST_YEAR, Topic
+from solutions.models import FIRST_YEAR, SolutionPage, Topic
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Lower-case letters of any alphabet and digits between single hyphens: what the admin stored before
+# slugs were transliterated ("blühwiesen"); such a slug is read as its transliteration.
+UNICODE_SLUG = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")
 TEXT_FIELDS = (
     "summary",
     "problem",
@@ -50,7 +51,7 @@ class SolutionRecord:
     line: int
     slug: str
     values: dict  # canonical values, only for keys present in the line
-    new_topics: list[str] = field(default_factory=list)
+    new_topics: dict[str, str] = field(default_factory=dict)  # slug → name of topics to create
 
 
 @dataclass
@@ -193,7 +194,7 @@ def clean_line(line: Line, topic_names: dict[str, str]) -> SolutionRecord | None
         values["hosts_visits"] = clean_hosts_visits(line)
     if "visits_per_year" in data:
         values["visits_per_year"] = line.number("visits_per_year", integer=True, minimum=0, maximum=365)
-    new_topics: list[str] = []
+    new_topics: dict[str, str] = {}
     if "topics" in data:
         values["topics"], new_topics = clean_topics(line, topic_names)
     if "supplier" in data or "suppliers" in data:
@@ -220,7 +221,9 @@ def clean_line(line: Line, topic_names: dict[str, str]) -> SolutionRecord | None
 
 def clean_slug(line: Line) -> str | None:
     slug = line.text("slug", required=True)
-    if slug and not SLUG.match(slug):
+    if slug and not SLUG_RE.match(slug):
+        if slug == slug.lower() and UNICODE_SLUG.match(slug) and ascii_slug(slug):
+            return ascii_slug(slug)  # an export from before the transliteration: "blühwiesen" → "bluehwiesen"
         line.error(f"„slug“ = „{slug}“: nur Kleinbuchstaben, Ziffern und Bindestriche erlaubt")
     return slug
 
@@ -282,27 +285,45 @@ def clean_hosts_visits(line: Line) -> bool:
     return bool(line.data["hosts_visits"])
 
 
-def clean_topics(line: Line, topic_names: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Topic slugs (sorted) and the names of topics that do not exist yet. Topics are given by slug or
-    name; ``topic_names`` maps both to the slug and learns the new ones, so later lines reuse them."""
+def clean_topics(line: Line, topic_names: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """Topic slugs (sorted, at least one: the import publishes) and the topics that do not exist yet
+    (slug → name). Topics are given by slug or name; the optional "topic_names" {slug: name}, which the
+    export writes, names the new ones. ``topic_names`` maps slugs and folded names to the slug and
+    learns the new ones, so later lines reuse them."""
     topics = line.data["topics"]
+    names = line.data.get("topic_names") or {}
     if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
         line.error("„topics“ muss eine Liste von Themen (Slug oder Name) sein")
-        return [], []
+        return [], {}
+    if not isinstance(names, dict) or not all(isinstance(n, str) and n.strip() for n in names.values()):
+        line.error("„topic_names“ muss ein Objekt {Slug: Name} sein")
+        return [], {}
+    if not topics:
+        line.error("„topics“ ist leer: ein Praxisbeispiel braucht mindestens ein Thema")
     slugs: list[str] = []
-    new_topics: list[str] = []
-    for topic in topics:
-        slug = topic_names.get(fold(topic)) or topic_names.get(topic.strip())
+    new_topics: dict[str, str] = {}
+    max_name = Topic._meta.get_field("name").max_length
+    for topic in (t.strip() for t in topics):
+        name = names.get(topic, topic).strip()
+        slug = _known_topic(topic_names, topic) or _known_topic(topic_names, name)
         if slug is None:
-            slug = slugify(topic.strip().replace("&", "und")) or None
-            if slug is None:
+            slug = ascii_slug(name, Topic._meta.get_field("slug").max_length) or ascii_slug(topic)
+            if not slug:
                 line.error(f"Thema „{topic}“ ergibt keinen gültigen Slug")
                 continue
-            new_topics.append(topic.strip())
-            topic_names[fold(topic)] = slug
+            if len(name) > max_name:
+                line.error(f"Thema „{name[:40]}…“ ist länger als {max_name} Zeichen")
+                continue
+            new_topics[slug] = name
+            topic_names[fold(name)] = topic_names[slug] = slug
         if slug not in slugs:
             slugs.append(slug)
     return sorted(slugs), new_topics
+
+
+def _known_topic(topic_names: dict[str, str], topic: str) -> str | None:
+    """The slug of an existing (or earlier created) topic given by slug, name or transliterated slug."""
+    return topic_names.get(topic) or topic_names.get(fold(topic)) or topic_names.get(ascii_slug(topic))
 
 
 def clean_suppliers(line: Line) -> list[dict]:
@@ -468,7 +489,7 @@ def parse_solutions_file(path: Path) -> ParseResult:
             continue
         line = Line(number, data, municipalities)
         record = clean_line(line, topic_names)
-        slug = data.get("slug")
+        slug = record.slug if record is not None else data.get("slug")
         if isinstance(slug, str) and slug in seen:
             line.error(f"„slug“ = „{slug}“ kommt schon in Zeile {seen[slug]} vor")
             record = None
@@ -478,4 +499,21 @@ def parse_solutions_file(path: Path) -> ParseResult:
             result.errors.append(f"Zeile {number}: " + "; ".join(line.errors))
         else:
             result.records.append(record)
+    _require_topics_of_new_cases(result)
     return result
+
+
+def _require_topics_of_new_cases(result: ParseResult) -> None:
+    """A line may leave "topics" out to keep the stored ones; a new case has none stored, and the import
+    publishes it."""
+    without = {r.slug: r for r in result.records if "topics" not in r.values}
+    if not without:
+        return
+    stored = set(SolutionPage.objects.filter(slug__in=without).values_list("slug", flat=True))
+    for slug, record in without.items():
+        if slug not in stored:
+            result.records.remove(record)
+            result.errors.append(
+                f"Zeile {record.line}: „topics“ fehlt: ein neues Praxisbeispiel braucht mindestens ein Thema"
+            )
+    result.errors.sort(key=lambda error: int(error.split(":")[0].removeprefix("Zeile ")))
