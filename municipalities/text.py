@@ -10,8 +10,10 @@ from django.utils.text import slugify
 # German transliteration; the capitals matter for slugs, which are built before lower-casing.
 GERMAN_LETTERS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"}
 # Latin letters that Unicode does not decompose into a base letter plus accent (NFKD keeps "ł" as it is).
-_UNDECOMPOSABLE = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "đ": "d",
-                   "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+_UNDECOMPOSABLE = {
+    **{"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe"},
+    **{"đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"},
+}
 _TRANSLIT = str.maketrans(GERMAN_LETTERS)
 _SLUG_TRANSLIT = str.maketrans({**GERMAN_LETTERS, **_UNDECOMPOSABLE})
 _NON_WORD = re.compile(r"[^a-z0-9]+")

@@ -45,7 +45,7 @@ class SolutionPageForm(WagtailAdminPageForm):
                 _("Fehlt ein Thema?"),
                 reverse("wagtailsnippets_solutions_topic:add"),
                 _("Neues Thema anlegen"),
-                _("(öffnet einen neuen Tab; nach dem Speichern dort diese Seite als Entwurf speichern und neu laden)."),
+                _("(neuer Tab). Danach diese Seite speichern und neu laden, dann steht es hier zur Wahl."),
             )
 
     def clean_suitable_for(self) -> str:

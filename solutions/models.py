@@ -19,11 +19,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from municipalities.size_classes import SizeClass
-from municipalities.text import ascii_slug
 from solutions.blocks import SolutionStreamBlock
 from solutions.choices import SolutionStatus
 from solutions.forms import SolutionPageForm
-from solutions.slugs import AsciiSlugField, AsciiSlugPage, slug_reverse, unique_slug
+from solutions.slugs import AsciiSlugField, AsciiSlugPage, slug_or_generated, slug_reverse
 
 FIRST_YEAR = 1990
 SLUG_HELP = _(
@@ -49,10 +48,7 @@ class Topic(TagBase):
         ordering = ["name"]
 
     def save(self, *args, **kwargs) -> None:
-        max_length = self._meta.get_field("slug").max_length
-        self.slug = ascii_slug(self.slug, max_length) or unique_slug(
-            Topic.objects.exclude(pk=self.pk), ascii_slug(self.name, max_length) or "thema", max_length
-        )
+        self.slug = slug_or_generated(self, "thema")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -90,10 +86,7 @@ class Supplier(ClusterableModel):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        max_length = self._meta.get_field("slug").max_length
-        self.slug = ascii_slug(self.slug, max_length) or unique_slug(
-            Supplier.objects.exclude(pk=self.pk), ascii_slug(self.name, max_length) or "anbieter", max_length
-        )
+        self.slug = slug_or_generated(self, "anbieter")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -74,6 +74,16 @@ def unique_slug(queryset: QuerySet, base: str, max_length: int) -> str:
     return slug
 
 
+def slug_or_generated(instance: Model, fallback: str) -> str:
+    """For models with ``name`` and a unique ``slug``: the slug made ASCII, or, when nothing is left of it,
+    one made from the name (``fallback`` when nothing is left of that either), unique among the others."""
+    model = type(instance)
+    max_length = model._meta.get_field("slug").max_length
+    return ascii_slug(instance.slug, max_length) or unique_slug(
+        model._default_manager.exclude(pk=instance.pk), ascii_slug(instance.name, max_length) or fallback, max_length
+    )
+
+
 def slug_reverse(viewname: str, slug: str) -> str:
     """``reverse`` for a stored slug that cannot fail. A slug that is not ASCII (written around the model,
     by SQL or an old fixture) is linked by its transliteration, which ``slug_lookup`` resolves again;
