@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
@@ -60,9 +62,21 @@ def _failures(operation, mode: GenerationMode) -> list[str]:
     return found
 
 
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI handler as schemathesis calls it. Like Django's test client, it must not close the
+    database connection after each request: the test's data lives in a transaction on that connection
+    (on PostgreSQL closing it ends the test with "the connection is closed")."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_api_conforms_to_its_schema(api_data):
-    schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, WSGIHandler())
+def test_api_conforms_to_its_schema(api_data, wsgi_app):
+    schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
     failures = [line for op in operations for mode in GenerationMode for line in _failures(op, mode)]
