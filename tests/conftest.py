@@ -89,3 +89,13 @@ def wagtail_base_data(request) -> None:
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     site_install()
+
+
+@pytest.fixture
+def editor(index):
+    """A member of the „Redaktion“ group (not a superuser), on a site with the case index."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
+    user.groups.add(Group.objects.get(name="Redaktion"))
+    return user

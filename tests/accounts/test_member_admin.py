@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
@@ -13,13 +12,6 @@ from municipalities.models import MunicipalityMember
 from tests.factories.solutions import member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(index):
-    user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    return user
 
 
 def test_members_are_listed_under_the_register_menu(editor):

@@ -4,7 +4,7 @@ lost, the editors are told, and the account says that it waits for them."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core import mail
 
 from accounts.services import member_approval_stamp
@@ -26,13 +26,6 @@ PERSON = {
 }
 HEMMINGEN_NI = "Hemmingen (Region Hannover, Niedersachsen)"
 HEMMINGEN_BW = "Hemmingen (Ludwigsburg, Baden-Württemberg)"
-
-
-@pytest.fixture
-def editor(index):
-    user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    return user
 
 
 @pytest.fixture

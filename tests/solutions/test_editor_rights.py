@@ -6,20 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from matching.models import TandemRound
 from tests.factories.solutions import member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(index):
-    user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    return user
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -25,13 +24,6 @@ pytestmark = pytest.mark.django_db
 
 MERGED = "Straßen & InfrastrukturSicherheit & OrdnungWinterdienst"
 NO_TOPIC = "Bitte wählen Sie mindestens ein Thema"
-
-
-@pytest.fixture
-def editor(index):
-    user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    return user
 
 
 def add_url(index) -> str:

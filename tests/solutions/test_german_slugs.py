@@ -14,7 +14,6 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -32,13 +31,6 @@ pytestmark = pytest.mark.django_db
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC = "Grünflächen & Friedhöfe"
-
-
-@pytest.fixture
-def editor(index):
-    user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
-    user.groups.add(Group.objects.get(name="Redaktion"))
-    return user
 
 
 def export(path) -> list[dict]:
