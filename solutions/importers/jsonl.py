@@ -307,23 +307,41 @@ def clean_topics(line: Line, topic_names: dict[str, str]) -> tuple[list[str], di
         name = names.get(topic, topic).strip()
         slug = _known_topic(topic_names, topic) or _known_topic(topic_names, name)
         if slug is None:
-            slug = ascii_slug(name, Topic._meta.get_field("slug").max_length) or ascii_slug(topic)
-            if not slug:
-                line.error(f"Thema „{topic}“ ergibt keinen gültigen Slug")
-                continue
+            # Nothing left of an emoji-only name („🌳“): "thema", "thema-2" … as the admin's Topic.save does.
+            slug = (
+                ascii_slug(name, Topic._meta.get_field("slug").max_length)
+                or ascii_slug(topic)
+                or _free_slug(topic_names, "thema")
+            )
             if len(name) > max_name:
                 line.error(f"Thema „{name[:40]}…“ ist länger als {max_name} Zeichen")
                 continue
             new_topics[slug] = name
-            topic_names[fold(name)] = topic_names[slug] = slug
+            _learn_topic(topic_names, slug, name)
         if slug not in slugs:
             slugs.append(slug)
     return sorted(slugs), new_topics
 
 
 def _known_topic(topic_names: dict[str, str], topic: str) -> str | None:
-    """The slug of an existing (or earlier created) topic given by slug, name or transliterated slug."""
-    return topic_names.get(topic) or topic_names.get(fold(topic)) or topic_names.get(ascii_slug(topic))
+    """The slug of an existing (or earlier created) topic given by slug, name or transliterated slug.
+    Empty keys never match: „🌳“ and „🚲“ fold to "" and are different topics."""
+    return next(
+        (topic_names[key] for key in (topic, fold(topic), ascii_slug(topic)) if key and key in topic_names), None
+    )
+
+
+def _learn_topic(topic_names: dict[str, str], slug: str, name: str) -> None:
+    for key in (slug, name, fold(name)):
+        if key:
+            topic_names[key] = slug
+
+
+def _free_slug(topic_names: dict[str, str], base: str) -> str:
+    slug, n = base, 2
+    while slug in topic_names:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 def clean_suppliers(line: Line) -> list[dict]:
@@ -470,8 +488,7 @@ def parse_solutions_file(path: Path) -> ParseResult:
         raise SolutionsFileError(f"„{path.name}“ ist nicht UTF-8-kodiert (Byte {exc.start}).") from exc
     topic_names: dict[str, str] = {}
     for slug, name in Topic.objects.values_list("slug", "name"):
-        topic_names[slug] = slug
-        topic_names[fold(name)] = slug
+        _learn_topic(topic_names, slug, name)
     municipalities = _MunicipalityLookup()
     result = ParseResult()
     seen: dict[str, int] = {}
