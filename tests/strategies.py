@@ -140,12 +140,19 @@ PURE_EXAMPLES = settings(max_examples=300, deadline=None, derandomize=True, data
 @contextmanager
 def each_example_undone() -> Iterator[None]:
     """Runs one Hypothesis example inside a savepoint that is rolled back afterwards, with an empty cache
-    (rate limits, the home page overview), so the examples of one test do not see each other's rows."""
+    (rate limits, the home page overview) and search corpus, so the examples of one test do not see each
+    other's rows."""
+    from search.corpus import reset_corpus  # the search keeps the published cases in memory
+
     cache.clear()
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
-    cache.clear()
+    reset_corpus()
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        cache.clear()
+        reset_corpus()
 
 
 def hard_names(argument: str, **others):

@@ -184,8 +184,7 @@ def _form_errors(response) -> str:
     return "\n".join(re.findall(r'class="error-message"[^>]*>(.*?)</', text, re.S)) or text[:3000]
 
 
-@DB_EXAMPLES
-@settings(max_examples=10)  # the slowest: every example creates, publishes and renders a page
+@settings(DB_EXAMPLES, max_examples=10)  # the slowest: every example creates, publishes and renders a page
 @given(
     title=german_text(max_size=120),
     teaser=german_text(max_size=200),
@@ -251,8 +250,7 @@ def _typed_in_a_browser(text: str) -> str:
     return text.replace("\n", "\r\n")
 
 
-@DB_EXAMPLES
-@settings(max_examples=10)  # the slowest: every example creates, publishes and renders a page
+@settings(DB_EXAMPLES, max_examples=10)  # every example creates a page and starts the review workflow
 @given(
     title=german_text(max_size=120),
     teaser=german_text(max_size=200),
