@@ -19,10 +19,21 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def supplier_to_record(supplier: Supplier) -> dict:
+    """Everything the admin lets an editor set on a supplier, so an export carries it to the next site."""
+    return {
+        "name": supplier.name,
+        "website": supplier.website,
+        "slug": supplier.slug,
+        "description": supplier.description,
+        "topics": sorted(t.slug for t in supplier.topics.all()),
+    }
+
+
 def solution_to_record(page: SolutionPage) -> dict:
     """A published case in the import format (every key present)."""
     stream = stream_to_fields(list(page.solution.raw_data))
-    suppliers = sorted(({"name": s.name, "website": s.website} for s in page.suppliers.all()), key=lambda s: s["name"])
+    suppliers = sorted((supplier_to_record(s) for s in page.suppliers.all()), key=lambda s: s["name"])
     record: dict = {
         "slug": page.slug,
         "title": page.title,
@@ -104,6 +115,14 @@ def record_differs(page: SolutionPage, values: dict) -> bool:
     """Only the keys the import line carries are compared: a missing key means "keep"."""
     current = solution_to_record(page)
     incoming = _comparable(values)
+    for key in ("supplier", "suppliers"):
+        # A line may name a supplier with fewer keys than the export writes: compare only those it gives.
+        if isinstance(current.get(key), dict) and isinstance(incoming.get(key), dict):
+            current[key] = {k: current[key].get(k) for k in incoming[key]}
+        elif isinstance(current.get(key), list) and isinstance(incoming.get(key), list):
+            current[key] = [
+                {k: have.get(k) for k in given} for have, given in zip(current[key], incoming[key], strict=False)
+            ]
     return any(current.get(key) != value for key, value in incoming.items())
 
 
@@ -111,11 +130,30 @@ def _supplier(item: dict, cache: dict[str, Supplier]) -> Supplier:
     if item["name"] in cache:
         return cache[item["name"]]
     supplier = Supplier.objects.filter(name=item["name"]).first()
-    if supplier is None:  # the slug is made from the name, as in the admin
-        supplier = Supplier.objects.create(name=item["name"], website=item.get("website") or "")
-    elif item.get("website") and supplier.website != item["website"]:
+    if supplier is None:
+        # The exported slug if it is free, else one made from the name, as in the admin.
+        slug = item.get("slug") or ""
+        if slug and Supplier.objects.filter(slug=slug).exists():
+            slug = ""
+        supplier = Supplier(name=item["name"], slug=slug)
+    before = (
+        supplier.website,
+        supplier.description,
+        sorted(t.pk for t in supplier.topics.all()) if supplier.pk else [],
+    )
+    # Given keys overwrite, missing ones keep what the site has; an empty website does not erase one.
+    if item.get("website"):
         supplier.website = item["website"]
-        supplier.save(update_fields=["website"])
+    if "description" in item:
+        supplier.description = item["description"]
+    if "topics" in item:  # a ParentalManyToManyField: set in memory, written by save()
+        supplier.topics.set(list(Topic.objects.filter(slug__in=item["topics"])))
+    if supplier.pk is None or before != (
+        supplier.website,
+        supplier.description,
+        sorted(t.pk for t in supplier.topics.all()),
+    ):
+        supplier.save()
     cache[item["name"]] = supplier
     return supplier
 

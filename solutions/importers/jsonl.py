@@ -198,7 +198,7 @@ def clean_line(line: Line, topic_names: dict[str, str]) -> SolutionRecord | None
     if "topics" in data:
         values["topics"], new_topics = clean_topics(line, topic_names)
     if "supplier" in data or "suppliers" in data:
-        values["suppliers"] = clean_suppliers(line)
+        values["suppliers"] = clean_suppliers(line, topic_names)
     if "outcomes" in data:
         values["outcomes"] = clean_outcomes(line)
     if "contact" in data:
@@ -344,8 +344,9 @@ def _free_slug(topic_names: dict[str, str], base: str) -> str:
     return slug
 
 
-def clean_suppliers(line: Line) -> list[dict]:
-    """One "supplier" object or a list "suppliers", as a list sorted by name."""
+def clean_suppliers(line: Line, topic_names: dict[str, str]) -> list[dict]:
+    """One "supplier" object or a list "suppliers", as a list sorted by name. Besides name and website
+    the export writes slug, description and topics (slugs or names of known topics); each is optional."""
     data = line.data
     raw = data.get("suppliers") if "suppliers" in data else data.get("supplier")
     items = [] if raw is None else raw if isinstance(raw, list) else [raw]
@@ -360,7 +361,32 @@ def clean_suppliers(line: Line) -> list[dict]:
                 URLValidator(schemes=["http", "https"])(website)
             except ValidationError:
                 line.error(f"„supplier.website“ = {website!r} ist keine gültige Adresse")
-        suppliers.append({"name": item["name"].strip(), "website": website})
+        cleaned = {"name": item["name"].strip(), "website": website}
+        if "slug" in item:
+            slug = item["slug"] or ""
+            if not isinstance(slug, str) or (slug and not SLUG_RE.match(slug)):
+                line.error(f"„supplier.slug“ = {slug!r} ist kein gültiger Slug (nur a–z, 0–9 und Bindestriche)")
+            cleaned["slug"] = slug if isinstance(slug, str) else ""
+        if "description" in item:
+            description = item["description"] or ""
+            if not isinstance(description, str):
+                line.error("„supplier.description“ muss ein Text sein")
+                description = ""
+            cleaned["description"] = description
+        if "topics" in item:
+            given = item["topics"] or []
+            if not isinstance(given, list) or not all(isinstance(t, str) for t in given):
+                line.error("„supplier.topics“ muss eine Liste von Themen (Slug oder Name) sein")
+                given = []
+            slugs = []
+            for topic in given:
+                slug = _known_topic(topic_names, topic.strip())
+                if slug is None:
+                    line.error(f"„supplier.topics“: Thema „{topic}“ gibt es nicht")
+                else:
+                    slugs.append(slug)
+            cleaned["topics"] = sorted(set(slugs))
+        suppliers.append(cleaned)
     return sorted(suppliers, key=lambda s: s["name"])
 
 

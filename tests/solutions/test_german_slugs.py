@@ -52,12 +52,18 @@ def create_topic_in_admin(client, name: str, slug: str) -> Topic:
     return Topic.objects.get(name=name)
 
 
-def create_supplier_in_admin(client, name: str, slug: str, topics: list[Topic] = ()) -> Supplier:
+def create_supplier_in_admin(client, name: str, slug: str, topics: list[Topic] = (), description: str = "") -> Supplier:
     response = submit(
         client,
         reverse("wagtailsnippets_solutions_supplier:add"),
         "w-editor-form",
-        {"name": name, "slug": slug, "website": "https://example.org", "topics": [t.pk for t in topics]},
+        {
+            "name": name,
+            "slug": slug,
+            "website": "https://example.org",
+            "description": description,
+            "topics": [t.pk for t in topics],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     return Supplier.objects.get(name=name)
@@ -223,7 +229,13 @@ def test_pages_written_by_code_get_ascii_slugs_too(register, index):
 def test_what_the_admin_creates_survives_export_and_import(client, editor, tmp_path, register, index):
     client.force_login(editor)
     topic = create_topic_in_admin(client, TOPIC, "")
-    supplier = create_supplier_in_admin(client, "Müller & Söhne GmbH", "", topics=[topic])
+    supplier = create_supplier_in_admin(
+        client,
+        "Müller & Söhne GmbH",
+        "mueller-gruen",
+        topics=[topic],
+        description="Pflanzt „Blühstreifen“ – auch auf Friedhöfen; Beratung für Grünflächenämter.",
+    )
     page = create_case_in_admin(
         client,
         index,
@@ -237,7 +249,13 @@ def test_what_the_admin_creates_survives_export_and_import(client, editor, tmp_p
     assert record["slug"] == page.slug == "bluehwiesen-statt-rasen"
     assert record["topics"] == ["gruenflaechen-friedhoefe", "klimaanpassung"]
     assert record["topic_names"]["gruenflaechen-friedhoefe"] == TOPIC
-    assert record["supplier"]["name"] == "Müller & Söhne GmbH"
+    assert record["supplier"] == {
+        "name": "Müller & Söhne GmbH",
+        "website": "https://example.org",
+        "slug": "mueller-gruen",
+        "description": "Pflanzt „Blühstreifen“ – auch auf Friedhöfen; Beratung für Grünflächenämter.",
+        "topics": ["gruenflaechen-friedhoefe"],
+    }
 
     # Into the same database: accepted, nothing to change.
     assert "0 neu, 0 aktualisiert, 1 unverändert" in import_(tmp_path / "out.jsonl")
@@ -250,9 +268,14 @@ def test_what_the_admin_creates_survives_export_and_import(client, editor, tmp_p
     again = export(tmp_path / "again.jsonl")
     for item in exported + again:
         item.pop("last_confirmed")
+    assert again[0]["supplier"] == exported[0]["supplier"]
     assert again == exported
     assert Topic.objects.get(slug="gruenflaechen-friedhoefe").name == TOPIC
-    assert Supplier.objects.get().slug == "mueller-soehne-gmbh"
+    # The supplier as the editor made it: its slug, its offering and its topics (once only name and website).
+    supplier = Supplier.objects.get()
+    assert supplier.slug == "mueller-gruen"
+    assert supplier.description.startswith("Pflanzt „Blühstreifen“")
+    assert [t.slug for t in supplier.topics.all()] == ["gruenflaechen-friedhoefe"]
 
 
 def test_an_export_written_before_the_fix_still_imports(tmp_path, register, index):

@@ -96,6 +96,8 @@ def test_municipality_by_name_and_state(tmp_path, register, index):
         (case_line(outcomes=[{"metric": "X"}]), "„value“ fehlt"),
         (case_line(contact={"name": "A", "email": "keine-mail"}), "keine gültige E-Mail-Adresse"),
         (case_line(suitable_for=["dorf"]), "„suitable_for“ erlaubt nur"),
+        (case_line(supplier={"name": "Grün AG", "topics": ["Mondbau"]}), "„supplier.topics“: Thema „Mondbau“ gibt es"),
+        (case_line(supplier={"name": "Grün AG", "slug": "Grün AG"}), "„supplier.slug“ = 'Grün AG' ist kein gültiger"),
     ],
 )
 def test_each_invalid_line_is_reported_with_its_number_and_nothing_is_imported(
