@@ -97,6 +97,13 @@ def test_switched_off_the_ranking_is_plain_and_stays_off_on_the_following_pages(
     assert order(html) == ["barleben-winterdienst", "calw-winterdienst"]
 
 
+def test_the_own_towns_case_is_called_so_not_similar(client, register, twins):
+    client.force_login(member(register["barleben"]))
+    html = client.get("/suche/", {"q": QUERY}).content.decode()
+    assert "Praxisbeispiel Ihrer Kommune" in result_of(html, "barleben-winterdienst")
+    assert "Passt zu" not in result_of(html, "barleben-winterdienst")
+
+
 def test_a_leftover_near_of_the_own_town_does_not_undo_switching_off(mayor, twins):
     html = mayor.get("/suche/", {"q": QUERY, "near": "08118027", "similar": "0"}).content.decode()
     assert order(html) == ["calw-winterdienst", "barleben-winterdienst"]
