@@ -26,6 +26,9 @@ class Place(Schema):
     ags: str
     name: str
     state: str
+    population: int | None = Field(None, description="Einwohnerzahl der federführenden Kommune")
+    size_class: SizeClass | None = Field(None, description="Größenklasse nach Einwohnerzahl (Slug)")
+    size_class_label: str | None = Field(None, description="Größenklasse nach Einwohnerzahl, z. B. „Kleinstadt“")
 
 
 class Hit(Schema):

@@ -27,6 +27,9 @@ class CaseDocument:
     lead_ags: str
     lead_name: str
     last_confirmed: dt.date | None
+    # the lead town's population, shown on every hit with its size class („Kleinstadt · 4.213 Einwohner“)
+    # without a query per hit; kept current like lead_name (a changed town re-indexes its cases)
+    lead_population: int | None = None
 
     def embedding_text(self) -> str:
         """Title, summary and the start of the body: what e5 sees (it reads ~512 tokens)."""
@@ -73,6 +76,7 @@ def prepare_document(page: SolutionPage) -> CaseDocument:
         lead_ags=lead.ags if lead else "",
         lead_name=lead.name if lead else "",
         last_confirmed=page.last_confirmed,
+        lead_population=lead.population if lead else None,
     )
 
 

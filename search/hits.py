@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from municipalities.size_classes import size_class_for
 from municipalities.states import State
 from search.highlight import snippet
 from search.types import Hit
@@ -14,14 +15,20 @@ def _list(value) -> list[str]:
 
 
 def make_hit(page_id: int, doc: Mapping, score: float, reasons: list[str], body: str, terms: frozenset[str]) -> Hit:
-    """``doc`` holds slug, title, summary, url, topics, size_classes, state, lead_ags, lead_name."""
+    """``doc`` holds slug, title, summary, url, topics, size_classes, state, lead_ags, lead_name,
+    lead_population (None in an entry indexed before it was stored)."""
     state = doc.get("state") or ""
     municipality = None
     if doc.get("lead_ags"):
+        population = doc.get("lead_population")
+        size_class = size_class_for(population) if population is not None else None
         municipality = {
             "ags": doc["lead_ags"],
             "name": doc.get("lead_name", ""),
             "state": State(state).label if state in State.values else "",
+            "population": population,
+            "size_class": size_class.value if size_class else None,
+            "size_class_label": str(size_class.label) if size_class else None,
         }
     return Hit(
         page_id=page_id,

@@ -54,7 +54,8 @@ def embeddings_for(documents: list[CaseDocument]) -> list[tuple[str, np.ndarray]
 
 ENTRY_FIELDS = (
     "slug", "url", "title", "summary", "body", "topics", "size_classes", "state", "status", "lead_ags", "lead_name",
-    "last_confirmed", "index_title", "index_teaser", "index_body", "content_hash", "embedding", "seq",
+    "last_confirmed", "lead_population", "index_title", "index_teaser", "index_body", "content_hash", "embedding",
+    "seq",
 )  # fmt: skip
 
 
@@ -73,6 +74,7 @@ def _entry(document: CaseDocument, digest: str, vector: np.ndarray) -> SearchEnt
         lead_ags=document.lead_ags,
         lead_name=document.lead_name,
         last_confirmed=document.last_confirmed,
+        lead_population=document.lead_population,
         index_title=" ".join(analysis.analyze(document.title)),
         index_teaser=" ".join(analysis.analyze(f"{document.summary} {' '.join(document.topic_names)}")),
         index_body=" ".join(analysis.analyze(document.body)),

@@ -23,6 +23,9 @@ class SearchEntry(models.Model):
     lead_ags = models.CharField(max_length=8, blank=True)
     lead_name = models.CharField(max_length=200, blank=True)
     last_confirmed = models.DateField(null=True, blank=True)
+    # nullable so that adding it is an ALTER TABLE ADD COLUMN: SQLite would rebuild the table otherwise and
+    # lose the full-text and generation triggers (migrations 0002, 0004)
+    lead_population = models.PositiveIntegerField(null=True, blank=True)
     index_title = models.TextField(blank=True)  # analysed terms, space-separated
     index_teaser = models.TextField(blank=True)
     index_body = models.TextField(blank=True)

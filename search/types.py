@@ -41,7 +41,7 @@ class Hit:
     score: float
     topics: list[str]
     size_classes: list[str]
-    municipality: dict | None  # {"ags", "name", "state"}
+    municipality: dict | None  # {"ags", "name", "state", "population", "size_class", "size_class_label"}
     highlight: str = ""
     reasons: list[str] = field(default_factory=list)
 

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from municipalities.models import Municipality
+from search.near import member_town, town_name
 from search.params import ParamError, parse_search_params
 from search.service import search
 from search.types import FACETS
@@ -22,10 +24,25 @@ def _url(params: dict[str, list[str]], **changes) -> str:
     return "?" + urlencode([(k, v) for k, values in merged.items() for v in values if v], doseq=False)
 
 
+def _member_near(request: HttpRequest, own: Municipality, params: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """A member searches „Kommunen wie meine“ (``near=`` its own town) unless the form's switch sent
+    ``similar=0``; that value travels in every link of the search, so it stays off. Returns the ``near``
+    values to search with and the ``similar`` values to carry. The own town is dropped from the carried
+    ``params["near"]`` (it is the default), so that a leftover parameter cannot undo switching off."""
+    prefer = (request.GET.getlist("similar") or ["1"])[-1] != "0"
+    other = [v for v in params["near"] if v.strip() and v.strip() != own.ags]
+    params["near"] = other
+    return (other or ([own.ags] if prefer else [])), ([] if prefer else ["0"])
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "near", "mode")}
+    given = dict(request.GET.lists())
+    own = member_town(request.user)
+    if own is not None:
+        given["near"], params["similar"] = _member_near(request, own, params)
     try:
-        query = parse_search_params(dict(request.GET.lists()), default_page_size=PAGE_SIZE)
+        query = parse_search_params(given, default_page_size=PAGE_SIZE)
     except ParamError as exc:
         typed = (params["q"] or [""])[-1][:499]
         return render(request, "search/search.html", {"error": exc.detail, "query": typed}, status=400)
@@ -56,5 +73,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "next_url": _url(params, page=[str(query.page + 1)]) if result and query.page < pages else None,
         "nearest_topics": Topic.objects.order_by("name")[:8] if result is not None and result.total == 0 else [],
         "hidden_params": [(k, v) for k, values in params.items() if k != "q" for v in values],
+        "own_town": own,
+        "prefers_own": own is not None and query.near == own.ags,
+        "near_name": (own.name if own is not None and query.near == own.ags else town_name(query.near)),
     }
     return render(request, "search/search.html", context)

@@ -18,7 +18,7 @@ import numpy as np
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch.dsl import Date, DenseVector, Document, Keyword, MultiSearch, Q, Search, Text
+from elasticsearch.dsl import Date, DenseVector, Document, Integer, Keyword, MultiSearch, Q, Search, Text
 from elasticsearch.helpers import bulk
 
 from search import analysis, ranking
@@ -49,6 +49,7 @@ META_FIELDS = [
     "status",
     "lead_ags",
     "lead_name",
+    "lead_population",
     "last_confirmed",
 ]
 
@@ -75,6 +76,7 @@ class CaseIndexDocument(Document):
     status = Keyword()
     lead_ags = Keyword()
     lead_name = Keyword()
+    lead_population = Integer(index=False)
     last_confirmed = Date()
     embedding = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine")
 
@@ -102,6 +104,7 @@ def document_source(document: CaseDocument, vector: np.ndarray) -> dict:
         "status": document.status,
         "lead_ags": document.lead_ags,
         "lead_name": document.lead_name,
+        "lead_population": document.lead_population,
         "last_confirmed": document.last_confirmed.isoformat() if document.last_confirmed else None,
         "embedding": [round(float(x), 6) for x in vector],
     }

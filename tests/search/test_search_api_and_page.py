@@ -24,7 +24,8 @@ def test_api_shape_exactly_as_documented(client, indexed):
         "highlight",
     }
     assert hit["slug"] == "hemmingen-heizung"
-    assert hit["municipality"] == {"ags": "03241007", "name": "Hemmingen", "state": "Niedersachsen"}
+    # the documented keys unchanged; fields added later (population, size class) come beside them
+    assert hit["municipality"].items() >= {"ags": "03241007", "name": "Hemmingen", "state": "Niedersachsen"}.items()
     assert hit["topics"] == ["energie-klimaschutz"]
     assert hit["size_classes"] == ["kleinstadt"]
     assert set(body["facets"]) == {"topic", "size_class", "state", "status"}
