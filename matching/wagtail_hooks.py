@@ -83,4 +83,4 @@ class QueueMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_queue_menu_item():
-    return QueueMenuItem(_("Anfragen an die Redaktion"), reverse("matching_queue:list"), icon_name="mail", order=161)
+    return QueueMenuItem(_("Zum Weiterleiten"), reverse("matching_queue:list"), icon_name="mail", order=161)

@@ -239,7 +239,7 @@ def test_a_host_without_anyone_goes_to_the_editors_queue(client, case, visitor, 
     assert queue.status_code == 200
     html = queue.content.decode()
     assert "Calw → Gröningen" in html and FORM["message"] in html
-    assert "Anfragen an die Redaktion" in client.get("/admin/").content.decode()  # in the menu
+    assert "Zum Weiterleiten" in client.get("/admin/").content.decode()  # in the menu
 
     # a bad address is refused in German, nothing sent
     sent = len(mail.outbox)
