@@ -387,3 +387,51 @@ def test_every_matching_model_and_field_has_a_german_name():
                 continue
             default = field.name.replace("_", " ")
             assert str(field.verbose_name) != default, f"{model.__name__}.{field.name}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_answer_only_once(tmp_path, site, register):
+    """A double click on „Ablehnen“ and „Annehmen“: the link row is locked, one answer wins."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from matching import hospitation as flow
+    from solutions.selectors import solution_index_get
+    from solutions.services import editorial_setup
+
+    editorial_setup(solution_index_get())
+    (page,) = publish_cases(
+        tmp_path,
+        case_line(hosts_visits=True, visits_per_year=3, contact={"name": "F. M.", "email": CONTACT, "consent": True}),
+    )
+    flow.hospitation_request(
+        member=member(register["calw"], "calw").membership,
+        solution=page,
+        host=register["barleben"],
+        message="Grüße",
+        period="Mai",
+        people=1,
+    )
+    token = the_link(mail.outbox[-1]).rstrip("/").rsplit("/", 1)[1]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def answer(action: str) -> None:
+        close_old_connections()
+        barrier.wait()
+        try:
+            flow.hospitation_link_answer(token, action)
+            outcomes.append("ok")
+        except Exception as exc:  # used link, or on SQLite "database is locked"
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(a,)) for a in ("annehmen", "ablehnen")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 1, outcomes
+    assert HospitationLink.objects.get().used_at is not None
