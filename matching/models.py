@@ -25,35 +25,66 @@ class Adoption(models.TextChoices):
     NO = "no", _("nein")
 
 
+class Addressee(models.TextChoices):
+    """Who answers a hospitation request (matching.addressee.hospitation_addressee decides it)."""
+
+    MEMBERS = "members", _("Mitglieder der Gastgeberkommune")
+    CONTACT = "contact", _("Ansprechperson des Praxisbeispiels (Link ohne Konto)")
+    EDITORS = "editors", _("Redaktion")
+
+
 class HospitationRequest(models.Model):
     """A visit of one municipality to another that runs a practice case (Hospitation)."""
 
-    solution = models.ForeignKey("solutions.SolutionPage", on_delete=models.PROTECT, related_name="hospitations")
+    solution = models.ForeignKey(
+        "solutions.SolutionPage",
+        verbose_name=_("Praxisbeispiel"),
+        on_delete=models.PROTECT,
+        related_name="hospitations",
+    )
     visitor = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.PROTECT, related_name="hospitations_sent"
+        "municipalities.Municipality",
+        verbose_name=_("anfragende Kommune"),
+        on_delete=models.PROTECT,
+        related_name="hospitations_sent",
     )
     host = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.PROTECT, related_name="hospitations_received"
+        "municipalities.Municipality",
+        verbose_name=_("Gastgeberkommune"),
+        on_delete=models.PROTECT,
+        related_name="hospitations_received",
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="hospitations_requested"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angefragt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="hospitations_requested",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="hospitations_decided"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beantwortet von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hospitations_decided",
     )
+    addressee = models.CharField(_("Empfänger"), max_length=10, choices=Addressee.choices, default=Addressee.MEMBERS)
     message = models.TextField(_("Nachricht"), max_length=2000)
     period = models.CharField(_("Wunschzeitraum"), max_length=200)
     people = models.PositiveSmallIntegerField(_("Personen"), validators=[MinValueValidator(1), MaxValueValidator(20)])
-    status = models.CharField(max_length=20, choices=HospitationStatus.choices, default=HospitationStatus.REQUESTED)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=HospitationStatus.choices, default=HospitationStatus.REQUESTED
+    )
     proposed_date = models.CharField(_("vorgeschlagener Termin"), max_length=200, blank=True)
     host_note = models.TextField(_("Antwort"), max_length=2000, blank=True)
-    year = models.PositiveSmallIntegerField(help_text="Jahr, auf dessen Kontingent die Anfrage zählt")
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("Jahr"), help_text=_("Jahr, auf dessen Kontingent die Anfrage zählt"))
+    created_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
     helped = models.BooleanField(_("Hat es geholfen?"), null=True, blank=True)
     adopted = models.CharField(_("Übernommen?"), max_length=10, choices=Adoption.choices, blank=True)
     feedback = models.TextField(_("Rückmeldung"), max_length=2000, blank=True)
-    feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_at = models.DateTimeField(_("Rückmeldung am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Hospitationsanfrage")
@@ -69,12 +100,18 @@ class HostQuota(models.Model):
     """Accepted visits of a host for one case in one year. Accepting increments it with a single
     conditional UPDATE, so two simultaneous accepts can never exceed the capacity."""
 
-    host = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
-    solution = models.ForeignKey("solutions.SolutionPage", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    accepted = models.PositiveIntegerField(default=0)
+    host = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("Gastgeberkommune"), on_delete=models.CASCADE, related_name="+"
+    )
+    solution = models.ForeignKey(
+        "solutions.SolutionPage", verbose_name=_("Praxisbeispiel"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    accepted = models.PositiveIntegerField(_("angenommene Hospitationen"), default=0)
 
     class Meta:
+        verbose_name = _("Hospitationskontingent")
+        verbose_name_plural = _("Hospitationskontingente")
         constraints = [models.UniqueConstraint(fields=["host", "solution", "year"], name="unique_host_quota")]
 
     def __str__(self) -> str:
@@ -93,9 +130,11 @@ class TandemRound(models.Model):
     title = models.CharField(_("Titel"), max_length=200)
     application_start = models.DateField(_("Bewerbung ab"))
     application_end = models.DateField(_("Bewerbung bis"))
-    status = models.CharField(max_length=20, choices=TandemRoundStatus.choices, default=TandemRoundStatus.OPEN)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=TandemRoundStatus.choices, default=TandemRoundStatus.OPEN
+    )
+    closed_at = models.DateTimeField(_("geschlossen am"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Tandem-Runde")
@@ -112,9 +151,18 @@ class TandemRole(models.TextChoices):
 
 
 class TandemApplication(models.Model):
-    round = models.ForeignKey(TandemRound, on_delete=models.CASCADE, related_name="applications")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tandem_applications")
-    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(
+        TandemRound, verbose_name=_("Tandem-Runde"), on_delete=models.CASCADE, related_name="applications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzerkonto"),
+        on_delete=models.CASCADE,
+        related_name="tandem_applications",
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField(_("Rolle"), max_length=10, choices=TandemRole.choices)
     in_office_since = models.DateField(_("im Amt seit"))
     capacity = models.PositiveSmallIntegerField(
@@ -125,8 +173,8 @@ class TandemApplication(models.Model):
     same_state_only = models.BooleanField(_("nur im eigenen Bundesland"), default=False)
     partner_size_classes = models.CharField(_("Größe der Partnerkommune"), max_length=100, blank=True)
     note = models.TextField(_("Was ich mir wünsche"), max_length=1000, blank=True)
-    unmatched_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    unmatched_reason = models.CharField(_("Grund, warum kein Tandem zustande kam"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("beworben am"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Tandem-Bewerbung")
@@ -138,11 +186,17 @@ class TandemApplication(models.Model):
 
 
 class TandemPair(models.Model):
-    round = models.ForeignKey(TandemRound, on_delete=models.CASCADE, related_name="pairs")
-    mentee = models.OneToOneField(TandemApplication, on_delete=models.CASCADE, related_name="pair_as_mentee")
-    mentor = models.ForeignKey(TandemApplication, on_delete=models.CASCADE, related_name="pairs_as_mentor")
-    score = models.FloatField()
-    reasons = models.JSONField(default=list)
+    round = models.ForeignKey(
+        TandemRound, verbose_name=_("Tandem-Runde"), on_delete=models.CASCADE, related_name="pairs"
+    )
+    mentee = models.OneToOneField(
+        TandemApplication, verbose_name=_("Mentee"), on_delete=models.CASCADE, related_name="pair_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        TandemApplication, verbose_name=_("Mentor:in"), on_delete=models.CASCADE, related_name="pairs_as_mentor"
+    )
+    score = models.FloatField(_("Passung"))
+    reasons = models.JSONField(_("Gründe"), default=list)
 
     class Meta:
         verbose_name = _("Tandem")
@@ -150,3 +204,26 @@ class TandemPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee.municipality.name} ↔ {self.mentor.municipality.name}"
+
+
+class HospitationLink(models.Model):
+    """A signed, single-use, expiring link that lets someone without an account answer one request: the
+    case's contact person, or an address the editors forwarded the request to. Only the SHA-256 of the
+    random token is stored, so a copy of the database does not hand out working links."""
+
+    request = models.ForeignKey(
+        HospitationRequest, verbose_name=_("Hospitationsanfrage"), on_delete=models.CASCADE, related_name="links"
+    )
+    token_hash = models.CharField(_("Prüfsumme des Links"), max_length=64, unique=True)
+    email = models.EmailField(_("gesendet an"))
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("verwendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Antwort-Link")
+        verbose_name_plural = _("Antwort-Links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request} ({self.created_at:%d.%m.%Y})"

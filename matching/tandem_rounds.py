@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from matching.hospitation import RefusedError
+from matching.hospitation import DeliveryError, RefusedError
 from matching.models import TandemApplication, TandemPair, TandemRole, TandemRound, TandemRoundStatus
 from matching.tandem_matching import Applicant, match_round
 from municipalities.models import MunicipalityMember
@@ -135,7 +135,16 @@ def tandem_round_confirm(round_id: int) -> TandemRound:
         round.pairs.select_related("mentee__user", "mentee__municipality", "mentor__user", "mentor__municipality")
     )
     unmatched = list(round.applications.exclude(unmatched_reason="").select_related("user"))
-    transaction.on_commit(lambda: _announce(round, pairs, unmatched))
+    # Inside the transaction, like a hospitation request: if the mail server is down, the round stays
+    # unconfirmed and the editors see why, instead of a confirmed round nobody was told about. A failure
+    # midway means some get the news twice when the editors confirm again, which is the lesser harm.
+    try:
+        _announce(round, pairs, unmatched)
+    except OSError as exc:
+        raise DeliveryError(
+            "Die Benachrichtigungen konnten nicht versandt werden (E-Mail-Versand gestört). Die Zuordnung ist "
+            "nicht bestätigt; bitte später noch einmal bestätigen."
+        ) from exc
     return round
 
 

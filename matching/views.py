@@ -6,29 +6,68 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import ratelimit
 from matching import hospitation as flow
 from matching import tandem_rounds
+from matching.addressee import hospitation_addressee
 from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm, TandemApplicationForm
-from matching.models import HOSPITATION_OPEN_STATES, HospitationRequest, HospitationStatus, TandemApplication
+from matching.links import LinkProblem, hospitation_link_get
+from matching.models import (
+    HOSPITATION_OPEN_STATES,
+    Addressee,
+    HospitationRequest,
+    HospitationStatus,
+    TandemApplication,
+)
 from municipalities.models import Municipality
 from solutions.models import SolutionPage
+from solutions.selectors import solutions_with_hosts
 
 
 def _member(request: HttpRequest):
     return getattr(request.user, "membership", None)
 
 
+SENT = {
+    Addressee.MEMBERS: gettext_lazy("Ihre Anfrage wurde an die Verwaltung von %(host)s gesendet."),
+    Addressee.CONTACT: gettext_lazy(
+        "Ihre Anfrage wurde an die Ansprechperson des Praxisbeispiels in %(host)s gesendet; sie antwortet über "
+        "einen persönlichen Link."
+    ),
+    Addressee.EDITORS: gettext_lazy(
+        "Ihre Anfrage wurde an die Redaktion gesendet. Sie leitet sie an %(host)s weiter und meldet sich bei Ihnen."
+    ),
+}
+
+
+def _hospitation_start(request: HttpRequest, *, unknown: bool = False) -> HttpResponse:
+    """Without a case: how to ask for a visit, and the cases whose towns receive visitors."""
+    cases = solutions_with_hosts(SolutionPage.objects.live()).select_related("lead_municipality").order_by("title")
+    return render(
+        request,
+        "matching/hospitation_start.html",
+        {"cases": cases[:100], "unknown": unknown},
+        status=404 if unknown else 200,
+    )
+
+
 @ratelimit("hospitation")
 def hospitation_new(request: HttpRequest) -> HttpResponse:
-    solution = SolutionPage.objects.live().filter(slug=request.GET.get("fall", "")[:255]).first()
+    slug = request.GET.get("fall", "")[:255]
+    if not slug:
+        return _hospitation_start(request)
+    solution = SolutionPage.objects.live().filter(slug=slug).first()
     if solution is None:
-        raise Http404
+        return _hospitation_start(request, unknown=True)
     hosts = flow.hosts_with_capacity_left(solution)
-    host = next((m for m in hosts if m.ags == request.GET.get("gastgeber", "")[:8]), hosts[0] if hosts else None)
-    context = {"solution": solution, "hosts": hosts, "host": host}
+    wanted = request.POST.get("host") or request.GET.get("gastgeber", "")
+    host = next((m for m in hosts if m.ags == wanted[:8]), hosts[0] if hosts else None)
+    # Each host with the sentence naming who will receive the request, chosen by the one rule.
+    choices = [(m, hospitation_addressee(solution, m)) for m in hosts]
+    context = {"solution": solution, "hosts": hosts, "host": host, "choices": choices}
     if not request.user.is_authenticated:
         return render(request, "matching/hospitation_login.html", context)
     member = _member(request)
@@ -41,12 +80,78 @@ def hospitation_new(request: HttpRequest) -> HttpResponse:
                 member=member, solution=solution, host=chosen or host, **form.cleaned_data
             )
         except flow.RefusedError as exc:
+            # The bound form keeps everything typed; nothing was stored.
             messages.error(request, str(exc))
-            status = 429 if isinstance(exc, flow.DailyQuotaError) else 400
+            if isinstance(exc, flow.DeliveryError):
+                status = 503
+            else:
+                status = 429 if isinstance(exc, flow.DailyQuotaError) else 400
             return render(request, "matching/hospitation_form.html", context, status=status)
-        messages.success(request, _("Ihre Anfrage ist bei %(host)s angekommen.") % {"host": created.host.name})
+        messages.success(request, SENT[created.addressee] % {"host": created.host.name})
         return redirect("matching:request", pk=created.pk)
-    return render(request, "matching/hospitation_form.html", context)
+    return render(request, "matching/hospitation_form.html", context, status=400 if form.errors else 200)
+
+
+LINK_PAGES = {
+    "invalid": (
+        404,
+        gettext_lazy("Dieser Link ist ungültig"),
+        gettext_lazy(
+            "Der Link ist unvollständig oder wurde verändert. Bitte öffnen Sie ihn direkt aus der E-Mail oder "
+            "kopieren Sie ihn vollständig."
+        ),
+    ),
+    "expired": (
+        410,
+        gettext_lazy("Dieser Link ist abgelaufen"),
+        gettext_lazy(
+            "Aus Sicherheitsgründen gilt ein Antwort-Link nur begrenzte Zeit. Bitte schreiben Sie der Redaktion; "
+            "sie schickt Ihnen einen neuen."
+        ),
+    ),
+    "used": (
+        410,
+        gettext_lazy("Dieser Link wurde bereits verwendet"),
+        gettext_lazy(
+            "Mit diesem Link wurde schon geantwortet; jeder Link gilt nur für eine Antwort. Die anfragende Kommune "
+            "ist informiert."
+        ),
+    ),
+}
+
+
+def _link_problem(request: HttpRequest, kind: str) -> HttpResponse:
+    status, title, text = LINK_PAGES[kind]
+    return render(request, "matching/answer_problem.html", {"title": title, "text": text}, status=status)
+
+
+@ratelimit("hospitation")
+def hospitation_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of a single-use answer link: accept, decline or propose a date, without an account."""
+    try:
+        link = hospitation_link_get(token)
+    except LinkProblem as problem:
+        return _link_problem(request, problem.kind)
+    item = link.request
+    form = DecisionForm(request.POST or None)
+    context = {"item": item, "form": form, "is_open": item.status in HOSPITATION_OPEN_STATES}
+    if request.method != "POST":
+        return render(request, "matching/answer.html", context)
+    action = request.POST.get("action", "")
+    if not form.is_valid() or action not in flow.ANSWERS:
+        form.add_error(None, _("Bitte wählen Sie Annehmen, Ablehnen oder einen anderen Termin."))
+        return render(request, "matching/answer.html", context, status=400)
+    try:
+        answered = flow.hospitation_link_answer(
+            token, action, form.cleaned_data["note"], form.cleaned_data["proposed_date"]
+        )
+    except LinkProblem as problem:  # used or expired between showing the form and sending it
+        return _link_problem(request, problem.kind)
+    except flow.RefusedError as exc:
+        form.add_error(None, str(exc))
+        status = 503 if isinstance(exc, flow.DeliveryError) else 409
+        return render(request, "matching/answer.html", context, status=status)
+    return render(request, "matching/answer_done.html", {"item": answered})
 
 
 @login_required
@@ -120,6 +225,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_host": is_host,
             "is_open": item.status in HOSPITATION_OPEN_STATES,
             "contact_visible": item.status == HospitationStatus.ACCEPTED,
+            "answerer": flow.hospitation_answerer(item) if item.status == HospitationStatus.ACCEPTED else None,
+            "addressee": item.get_addressee_display(),
             "decision_form": DecisionForm(),
             "feedback_form": FeedbackForm(),
         },

@@ -50,6 +50,7 @@ def solution_to_record(page: SolutionPage) -> dict:
         "municipality_ags": page.lead_municipality.ags if page.lead_municipality_id else None,
         "hosts_visits": page.lead_hosts_visits,
         "visits_per_year": page.lead_visits_per_year,
+        "hosting_note": page.hosting_note,
         "supplier": suppliers[0] if len(suppliers) == 1 else None,
         "costs_eur": _number(page.costs_eur),
         "costs_note": page.costs_note,
@@ -169,6 +170,7 @@ _SIMPLE_FIELDS = {
     "funding": "funding",
     "procurement": "procurement",
     "costs_note": "costs_note",
+    "hosting_note": "hosting_note",
     "status": "status",
     "year": "year",
     "costs_eur": "costs_eur",
@@ -189,6 +191,7 @@ _TEXT_ATTRIBUTES = {
     "funding",
     "procurement",
     "costs_note",
+    "hosting_note",
 }
 
 

@@ -154,6 +154,12 @@ class SolutionPage(AsciiSlugPage, Page):
     )
     lead_hosts_visits = models.BooleanField(_("federführende Kommune empfängt Hospitationen"), default=False)
     lead_visits_per_year = models.PositiveSmallIntegerField(_("Hospitationen pro Jahr"), null=True, blank=True)
+    hosting_note = models.CharField(
+        _("Hinweis zu Hospitationen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Erscheint beim Gastgeber auf der Seite, z. B. „nur dienstags“ oder „bitte vier Wochen Vorlauf“"),
+    )
     suppliers = ParentalManyToManyField(Supplier, verbose_name=_("Anbieter"), blank=True, related_name="solutions")
     topics = ClusterTaggableManager(through=TaggedSolution, verbose_name=_("Themen"), blank=True)
     # Comma-separated size-class slugs; a plain string so every database can filter on it.
@@ -189,6 +195,7 @@ class SolutionPage(AsciiSlugPage, Page):
             [
                 FieldPanel("lead_municipality"),
                 FieldRowPanel([FieldPanel("lead_hosts_visits"), FieldPanel("lead_visits_per_year")]),
+                FieldPanel("hosting_note"),
             ],
             heading=_("Kommune"),
         ),

@@ -131,7 +131,9 @@ else:
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Baukasten guter Lösungen"
-WAGTAILADMIN_BASE_URL = env.SITE_BASE_URL
+# Scheme, host and port for links in e-mails (the demo sets it to its PORT).
+SITE_BASE_URL = env.SITE_BASE_URL
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 # Page slugs in ASCII (the URL patterns and the import accept [-a-z0-9] only); the German transliteration
 # (ä → ae) is added by solutions.slugs.

@@ -38,6 +38,7 @@ TEXT_FIELDS = (
     "funding",
     "procurement",
     "costs_note",
+    "hosting_note",
 )
 MAX_TITLE = 255
 

@@ -185,5 +185,5 @@ def test_search_filter_and_visit_request_with_the_keyboard_only(site_data, new_c
     _tab_to(page, lambda f: f["text"] == "Anfrage senden", "Der Absende-Knopf")
     page.keyboard.press("Space")
 
-    expect(page.locator("main")).to_contain_text("Ihre Anfrage ist bei Barleben angekommen.")
+    expect(page.locator("main")).to_contain_text("Ihre Anfrage wurde an die Verwaltung von Barleben gesendet.")
     expect(page.locator("main")).to_contain_text("Im Juni")

@@ -149,3 +149,18 @@ def test_application_form_and_admin_views(client, round_, people, admin_user):
     assert round_.status == "closed"
     assert client.get("/admin/snippets/matching/tandemround/").status_code == 200
     assert client.get("/admin/snippets/matching/hospitationrequest/").status_code == 200
+
+
+def test_confirming_with_the_mail_server_down_confirms_nothing(round_, people, settings, client, admin_user):
+    from tests.matching import smtp
+
+    apply(people["mentee_a"], round_, "mentee", 1, topics=["strassen-infrastruktur"])
+    apply(people["mentor_a"], round_, "mentor", 9, topics=["strassen-infrastruktur"])
+    tandem_rounds.tandem_round_close(round_.pk)
+    smtp.smtp_settings(settings, smtp.closed_port())
+    client.force_login(admin_user)
+    response = client.post(f"/admin/tandem-runden/{round_.pk}/bestaetigen/", follow=True)
+    assert response.status_code == 200
+    assert "nicht bestätigt" in response.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == "closed"

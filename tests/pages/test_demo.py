@@ -1,5 +1,6 @@
 """``setup_demo`` makes the demo walkable: sample logins for each role, an open tandem round and hosts
-of visits, each labelled „Beispieldaten“ where it shows, created by setup_demo alone and only once."""
+of visits (one for each way a request is answered), each labelled „Beispieldaten“ where it shows,
+created by setup_demo alone and only once."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Revision
 
+from matching.addressee import hospitation_addressee
 from matching.models import TandemRound
 from matching.tandem_rounds import tandem_round_open_now
 from municipalities.models import Municipality, MunicipalityMember
-from pages.demo import DEMO_LABEL, DEMO_LOGINS
+from pages.demo import DEMO_HOSTS, DEMO_LABEL, DEMO_LOGINS, demo_cases_with_hosts
 from solutions.models import SolutionPage
 from solutions.selectors import solutions_with_hosts
 
@@ -45,7 +47,7 @@ def snapshot() -> dict[str, object]:
         "rounds": list(TandemRound.objects.order_by("pk").values()),
         "hosts": list(
             SolutionPage.objects.order_by("pk").values_list(
-                "slug", "lead_hosts_visits", "lead_visits_per_year", "live_revision_id"
+                "slug", "lead_hosts_visits", "lead_visits_per_year", "hosting_note", "contact_email", "live_revision_id"
             )
         ),
         "revisions": Revision.objects.count(),
@@ -76,9 +78,52 @@ def test_a_tandem_round_is_open_and_labelled(demo):
     assert round_ is not None and DEMO_LABEL in round_.title
 
 
-def test_the_demo_invents_no_host_town(demo):
-    """Hosting visits is a fact about a real town that a case page cannot mark as invented."""
-    assert not solutions_with_hosts(SolutionPage.objects.live()).exists()
+def test_sample_hosts_exist_and_are_labelled_on_the_case_page(client, demo):
+    """Hosting visits is invented for the demo, so the case page says so right next to the host."""
+    hosting = solutions_with_hosts(SolutionPage.objects.live()).select_related("lead_municipality")
+    assert sorted(hosting.values_list("slug", flat=True)) == sorted(host.slug for host in DEMO_HOSTS)
+    for page in hosting:
+        html = client.get(page.url).content.decode()
+        name = page.lead_municipality.name
+        button = f"Hospitation in {name} anfragen"
+        assert button in html, page.slug
+        # the label follows the host's button within the same list entry
+        entry = html[html.index(button) : html.index("</li>", html.index(button))]
+        assert f"{DEMO_LABEL}: Für die Demo erfunden" in entry, entry
+
+
+def test_the_sample_hosts_cover_every_way_a_request_is_answered(client, demo):
+    pages = {host.slug: SolutionPage.objects.get(slug=host.slug) for host in DEMO_HOSTS}
+    kinds = {slug: hospitation_addressee(page, page.lead_municipality).kind for slug, page in pages.items()}
+    assert kinds == {
+        "barleben-strassenzustand-ki": "members",  # the sample administration account
+        "calw-lean-digitalisierung-e-akte": "contact",
+        "illschwang-orts-app": "editors",
+    }
+    # the invented address is visibly an invented one, on the page that shows it
+    calw = pages["calw-lean-digitalisierung-e-akte"]
+    html = client.get(calw.url).content.decode()
+    assert "ansprechperson.calw@beispieldaten.invalid" in html and DEMO_LABEL in html
+    # the mayor's form names who receives each request, before sending
+    mayor = DEMO_LOGINS[0]
+    client.post(reverse("login"), {"username": mayor.email, "password": mayor.password})
+    expected = {
+        "barleben-strassenzustand-ki": "Ihre Anfrage geht an: die Verwaltung von Barleben",
+        "calw-lean-digitalisierung-e-akte": "Ihre Anfrage geht an: die Ansprechperson des Praxisbeispiels",
+        "illschwang-orts-app": "Ihre Anfrage geht an: die Redaktion, die sie an Illschwang weiterleitet",
+    }
+    for slug, sentence in expected.items():
+        form = client.get(f"/hospitation/anfragen/?fall={slug}").content.decode()
+        assert sentence in form, slug
+        assert "ansprechperson.calw@" not in form  # the form names the role, never the address
+
+
+def test_the_plain_demo_cases_mark_no_host(tmp_path):
+    """Only setup_demo adds the invented hosts; the shipped case file itself states none."""
+    target = demo_cases_with_hosts(ROOT / "solutions" / "demo" / "cases.jsonl", tmp_path / "cases.jsonl")
+    plain = (ROOT / "solutions" / "demo" / "cases.jsonl").read_text(encoding="utf-8")
+    assert '"hosts_visits": true' not in plain and DEMO_LABEL not in plain
+    assert target.read_text(encoding="utf-8").count(f"{DEMO_LABEL}: Für die Demo erfunden") == len(DEMO_HOSTS)
 
 
 def test_the_mayor_of_a_small_town_is_an_approved_member(demo):

@@ -45,6 +45,10 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/meine-einreichungen/{submission}/", ("login", 404, 200, 403)),
     # hospitation: anyone sees the offer (anonymous visitors are asked to log in on the page)
     ("GET", "/hospitation/anfragen/?fall={case}", (200, 200, 200, 200)),
+    ("GET", "/hospitation/anfragen/", (200, 200, 200, 200)),  # how to ask, without a case
+    # answer links: the token is the permission; a wrong one is a German 404 for everybody
+    ("GET", "/hospitation/antwort/kein-gueltiger-link-0123456789/", (404, 404, 404, 404)),
+    ("POST", "/hospitation/antwort/kein-gueltiger-link-0123456789/", (404, 404, 404, 404)),
     ("GET", "/meine-anfragen/", ("login", 200, 200, 200)),
     # a request between Calw (visitor) and Barleben (host): other municipalities see a 404, not a 403
     ("GET", "/meine-anfragen/{request}/", ("login", 404, 200, 404)),
@@ -75,6 +79,8 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/admin/tandem-runden/{round}/", ("admin_login",) * 3 + (200,)),
     ("POST", "/admin/tandem-runden/{round}/schliessen/", ("admin_login",) * 3 + (302,)),
     ("POST", "/admin/tandem-runden/{round}/bestaetigen/", ("admin_login",) * 3 + (302,)),
+    ("GET", "/admin/hospitationen-redaktion/", ("admin_login",) * 3 + (200,)),
+    ("POST", "/admin/hospitationen-redaktion/{request}/", ("admin_login",) * 3 + (302,)),
     # API: public, read-only
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200)),
     ("GET", "/api/v1/docs", (200, 200, 200, 200)),

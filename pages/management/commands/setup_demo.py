@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -8,7 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from pages.demo import (
+    DEMO_HOSTS,
     DEMO_LABEL,
+    demo_cases_with_hosts,
     demo_logins_ensure,
     demo_tandem_round_ensure,
 )
@@ -26,8 +29,8 @@ class Command(BaseCommand):
     help = (
         "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): alle Kommunen des amtlichen "
         "Gemeindeverzeichnisses, Startseite, Impressum/Datenschutz, Praxisbeispiele mit Anbietern, ein "
-        "Redaktionskonto und als „Beispieldaten“ gekennzeichnet: Beispielkonten je Rolle und eine offene "
-        "Tandemrunde."
+        "Redaktionskonto und als „Beispieldaten“ gekennzeichnet: Beispielkonten je Rolle, eine offene "
+        "Tandemrunde und Gastgeber für Hospitationen."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,16 +43,28 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, register: Path | None, verbosity: int, **options) -> None:
-        self._step("1/6 Gemeindeverzeichnis laden (alle Gemeinden Deutschlands, etwa eine halbe Minute) …"
-                   if register is None else f"1/6 Gemeindeverzeichnis laden aus {register} …")
+        self._step(
+            "1/6 Gemeindeverzeichnis laden (alle Gemeinden Deutschlands, etwa eine halbe Minute) …"
+            if register is None
+            else f"1/6 Gemeindeverzeichnis laden aus {register} …"
+        )
         call_command("import_municipalities", str(register or NATIONAL_REGISTER), verbosity=verbosity)
         self._step("2/6 Seitenbaum und Redaktions-Workflow einrichten …")
         site_setup()
         editorial_setup(solution_index_get())
         self._step("3/6 Synonyme der Suche laden …")
         load_starter_thesaurus()
-        self._step("4/6 Praxisbeispiele importieren und für die Suche aufbereiten (beim ersten Mal einige Minuten) …")
-        call_command("import_solutions", str(DEMO_CASES), verbosity=verbosity)
+        self._step(
+            "4/6 Praxisbeispiele importieren und für die Suche aufbereiten (beim ersten Mal einige Minuten), "
+            f"{len(DEMO_HOSTS)} davon mit Gastgebern ({DEMO_LABEL}) …"
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            cases = demo_cases_with_hosts(DEMO_CASES, Path(folder) / "cases.jsonl")
+            call_command("import_solutions", str(cases), verbosity=verbosity)
+        for host in DEMO_HOSTS:
+            self.stdout.write(
+                f"  Gastgeber ({DEMO_LABEL}): /praxisbeispiele/{host.slug}/ – Anfragen gehen an {host.path}"
+            )
         self._step(f"5/6 {DEMO_LABEL}: eine offene Tandemrunde …")
         round_ = demo_tandem_round_ensure()
         self.stdout.write(
