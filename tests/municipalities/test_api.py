@@ -65,7 +65,9 @@ def test_malformed_ags_is_400_json(client, register, ags):
     assert response.json()["error"] == "invalid_ags"
 
 
-@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "x"}, {"page_size": "1000"}, {"q": "x" * 101}])
+@pytest.mark.parametrize(
+    "params", [{"page": "0"}, {"page": "x"}, {"page_size": "1000"}, {"q": "x" * 101}]
+)
 def test_bad_list_parameters_are_400_json_with_reason(client, register, params):
     response = client.get("/api/v1/municipalities/", params)
     assert response.status_code == 400
