@@ -25,7 +25,7 @@ PROFILE_LEARN_FROM = 6
 CASES_PER_PEER = 3
 # Hosts are looked for in growing circles, so that a profile loads only the hosting cases near the town
 # rather than all of them; the last step (None) takes every host in Germany.
-SEARCH_RADII_KM: tuple[float | None, ...] = (60, 150, 400, None)
+SEARCH_RADII_KM: tuple[float | None, ...] = (100, None)
 KM_PER_DEGREE = 111.2
 
 
