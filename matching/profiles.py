@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -16,9 +17,10 @@ from matching.peers import Peer, peers_list
 from matching.services import SupplierMatch, suppliers_list
 from municipalities.geography import distance_km
 from municipalities.models import Municipality
-from solutions.models import SolutionAdopter, SolutionPage
+from solutions.models import SolutionAdopter, SolutionPage, Supplier
 from solutions.selectors import ADOPTERS_PREFETCH, solution_hosts, solutions_with_hosts
 
+PROFILE_CACHE_SECONDS = 300
 PROFILE_HOSTS = 5
 PROFILE_SUPPLIERS = 4
 PROFILE_LEARN_FROM = 6
@@ -89,8 +91,24 @@ def profile_hosts_nearby(town: Municipality, limit: int = PROFILE_HOSTS) -> list
 
 
 def profile_suppliers(town: Municipality, limit: int = PROFILE_SUPPLIERS) -> list[SupplierMatch]:
-    """Suppliers with their references, ranked for this town: the same answer as the API's suppliers."""
-    return suppliers_list(town, limit=limit)
+    """Suppliers with their references, ranked for this town: the API's ranking (``suppliers_list``), at
+    most PROFILE_CACHE_SECONDS old. That ranking reads every case that names a supplier (a few hundred
+    milliseconds with thousands of them), too much for each profile view; the cache holds ids and
+    references only, and a reference whose case is no longer published is dropped on reading."""
+    key = f"matching:profile-suppliers:{town.ags}:{limit}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = [(m.supplier.pk, m.score, m.references, m.reasons) for m in suppliers_list(town, limit=limit)]
+        cache.set(key, cached, PROFILE_CACHE_SECONDS)
+    slugs = {ref["slug"] for _, _, references, _ in cached for ref in references}
+    live = set(SolutionPage.objects.live().public().filter(slug__in=slugs).values_list("slug", flat=True))
+    suppliers = Supplier.objects.in_bulk([pk for pk, *_ in cached])
+    matches = []
+    for pk, score, references, reasons in cached:
+        shown = [ref for ref in references if ref["slug"] in live]
+        if pk in suppliers and shown:
+            matches.append(SupplierMatch(suppliers[pk], score, shown, reasons))
+    return matches
 
 
 @dataclass(frozen=True)
@@ -143,20 +161,40 @@ class StateWithCases:
     town_count: int  # all towns of the Land with published cases
 
 
-def towns_with_cases_by_state(per_state: int = TOWNS_PER_STATE) -> list[StateWithCases]:
-    """The register's landing page: towns that lead or have adopted a published case, grouped by Land
-    (Länder in order of their key, as the register lists them)."""
+LANDING_CACHE_KEY = "matching:towns-with-cases"
+
+
+def _towns_with_cases_counted(per_state: int) -> list[tuple[str, list[tuple[int, int]], int]]:
+    """(Land, [(town id, cases)] of the per_state towns with most cases, all towns of the Land)."""
     live = SolutionPage.objects.live().public()
     counts: dict[int, int] = defaultdict(int)
     for town_id in live.filter(lead_municipality__isnull=False).values_list("lead_municipality_id", flat=True):
         counts[town_id] += 1
     for town_id in SolutionAdopter.objects.filter(page__in=live).values_list("municipality_id", flat=True):
         counts[town_id] += 1
-    towns: dict[str, list[TownWithCases]] = defaultdict(list)
-    for town in Municipality.objects.filter(pk__in=list(counts)).order_by("state", "name", "ags"):
-        towns[town.state].append(TownWithCases(town, counts[town.pk]))
+    by_state: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, state, name in Municipality.objects.filter(pk__in=list(counts)).values_list("pk", "state", "name"):
+        by_state[state].append((pk, counts[pk], name))
     result = []
-    for state in sorted(towns):
-        ranked = sorted(towns[state], key=lambda t: (-t.cases, t.municipality.name))
-        result.append(StateWithCases(state, ranked[0].municipality.state_name, ranked[:per_state], len(ranked)))
+    for state in sorted(by_state):
+        ranked = sorted(by_state[state], key=lambda t: (-t[1], t[2], t[0]))
+        result.append((state, [(pk, n) for pk, n, _ in ranked[:per_state]], len(ranked)))
+    return result
+
+
+def towns_with_cases_by_state(per_state: int = TOWNS_PER_STATE) -> list[StateWithCases]:
+    """The register's landing page: towns that lead or have adopted a published case, grouped by Land
+    (Länder in order of their key, as the register lists them), at most PROFILE_CACHE_SECONDS old. The
+    cache holds ids and counts; the towns are read fresh by primary key."""
+    key = f"{LANDING_CACHE_KEY}:{per_state}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _towns_with_cases_counted(per_state)
+        cache.set(key, cached, PROFILE_CACHE_SECONDS)
+    towns = Municipality.objects.in_bulk([pk for _, ranked, _ in cached for pk, _ in ranked])
+    result = []
+    for state, ranked, town_count in cached:
+        shown = [TownWithCases(towns[pk], n) for pk, n in ranked if pk in towns]
+        if shown:
+            result.append(StateWithCases(state, shown[0].municipality.state_name, shown, town_count))
     return result

@@ -32,6 +32,12 @@ def learn_from(municipality: Municipality) -> dict:
     return {"learn_from": profile_learn_from(municipality), "municipality": municipality}
 
 
+# Up to this many towns in all, every Land is shown open; beyond, each Land is a disclosure (a phone would
+# otherwise scroll past hundreds of names).
+OPEN_UP_TO = 60
+
+
 @register.inclusion_tag("municipalities/_towns_with_cases.html")
 def towns_with_cases() -> dict:
-    return {"states": towns_with_cases_by_state()}
+    states = towns_with_cases_by_state()
+    return {"states": states, "open": sum(len(s.towns) for s in states) <= OPEN_UP_TO}
