@@ -1,10 +1,14 @@
-"""Server time of the public pages with 50,000 cases: case page, municipality profile, search page,
-topic page and home page, rendered through Django's full request stack (middleware, templates,
-database) with production settings (DEBUG off), measured in-process so network and client do not count.
+"""Server time of the public pages with 50,000 cases: case page, municipality profile, the register's
+landing page, search page, topic page and home page, rendered through Django's full request stack
+(middleware, templates, database) with production settings (DEBUG off), measured in-process so network
+and client do not count.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/baukasten_bench .venv/bin/python bench/pages.py
 
-Builds the data set first if needed (bench/dataset.py). Targets: p95 ≤ 100 ms for case and profile
+Builds the data set first if needed (bench/dataset.py); one case in ten gets a lead town that receives
+visits and one in twenty a supplier, so that the profile's sections (hosts nearby, suppliers with
+references, peers with cases) have something to show. ``--only Kommunenprofil`` measures one kind.
+Targets: p95 ≤ 100 ms for case and profile
 pages, ≤ 150 ms for the search page.
 """
 
@@ -27,10 +31,29 @@ from dataset import ROOT, ensure_dataset, pct, setup_django
 TARGETS = {"Praxisbeispiel": 100, "Kommunenprofil": 100, "Suche": 150}
 
 
+def ensure_hosts_and_suppliers() -> None:
+    """Every tenth live case hosts visits at its lead town, every twentieth names one of 40 suppliers.
+    Written to the case table directly (the profile reads it there), once per database."""
+    from solutions.models import SolutionPage, Supplier
+
+    live = SolutionPage.objects.live().order_by("pk")
+    if live.filter(lead_hosts_visits=True).exists():
+        return
+    ids = list(live.values_list("pk", flat=True))
+    SolutionPage.objects.filter(pk__in=ids[::10]).update(lead_hosts_visits=True, lead_visits_per_year=4)
+    suppliers = [Supplier.objects.get_or_create(name=f"Anbieter {k}", slug=f"anbieter-{k}")[0] for k in range(40)]
+    links = SolutionPage.suppliers.through
+    links.objects.bulk_create(
+        [links(solutionpage_id=pk, supplier_id=suppliers[k % 40].pk) for k, pk in enumerate(ids[5::20])],
+        ignore_conflicts=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--samples", type=int, default=200, help="pages per kind")
+    parser.add_argument("--only", action="append", default=[], help="measure only this kind (repeatable)")
     args = parser.parse_args()
     os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp())  # production serves hashed static files
     setup_django()
@@ -38,6 +61,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    ensure_hosts_and_suppliers()
 
     from django.db import connection
     from django.test import Client
@@ -63,7 +87,10 @@ def main() -> None:
         "Suche": searches * max(1, args.samples // len(searches)),
         "Themenseite": topics * max(1, args.samples // (4 * len(topics))),
         "Startseite": ["/"] * 20,
+        "Kommunenliste": ["/kommunen/"] * 20,
     }
+    if args.only:
+        kinds = {kind: urls for kind, urls in kinds.items() if kind in args.only}
     client = Client()
     for urls in kinds.values():  # warm caches (corpus, model, peers) once, as a running server has them
         client.get(urls[0])
@@ -80,8 +107,10 @@ def main() -> None:
             queries_per_page.append(len(captured))
         target = TARGETS.get(kind)
         verdict = "" if target is None else f"≤{target} ms {'ok' if pct(times, 95) <= target else 'VERFEHLT'}"
-        print(f"{kind:16s} {len(times):5d} {pct(times, 50):6.1f}ms {pct(times, 95):6.1f}ms {max(times):6.1f}ms "
-              f"{max(queries_per_page):9d} {verdict:>9s}")
+        print(
+            f"{kind:16s} {len(times):5d} {pct(times, 50):6.1f}ms {pct(times, 95):6.1f}ms {max(times):6.1f}ms "
+            f"{max(queries_per_page):9d} {verdict:>9s}"
+        )
     print(f"Spitzenspeicher: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -25,6 +25,12 @@ class LimitParams(Schema):
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Höchstzahl der Ergebnisse")
 
 
+class PeerParams(LimitParams):
+    has_cases: bool = Field(
+        False, description="true: nur Kommunen mit veröffentlichten Praxisbeispielen (federführend oder übernommen)"
+    )
+
+
 class HostParams(LimitParams):
     topic: str = TOPIC_FIELD
     solution: str = Field(
@@ -108,7 +114,7 @@ def _head(m) -> dict:
 
 
 @router.get("/municipalities/{ags}/peers/", response=responses(PeerList, 404), summary="Kommunen wie wir")
-def peers(request: HttpRequest, ags: Ags, params: Query[LimitParams]):
+def peers(request: HttpRequest, ags: Ags, params: Query[PeerParams]):
     municipality = municipality_or_error(ags)
     return {
         "municipality": _head(municipality),
@@ -122,7 +128,7 @@ def peers(request: HttpRequest, ags: Ags, params: Query[LimitParams]):
                 "similarity": p.similarity,
                 "reasons": p.reasons,
             }
-            for p in peers_list(municipality, params.limit)
+            for p in peers_list(municipality, params.limit, has_cases=params.has_cases)
         ],
     }
 

@@ -56,6 +56,7 @@ class _Register:
     features: scoring.Features
     slugs: list[str]
     topic_names: dict[str, str]
+    has_cases: np.ndarray  # bool per row of features: leads or has adopted a live, public case
 
 
 _lock = threading.Lock()
@@ -146,7 +147,10 @@ def _build(version: tuple) -> _Register:
         topic_slugs=topic_slugs,
     )
     slug_by_ags = {r[1]: r[3] for r in rows}
-    return _Register(version, features, [slug_by_ags[a] for a in features.ags], topic_names)
+    # by_municipality has a key for every town with a live, public case, with or without topics.
+    with_cases = {r[1] for r in rows if r[0] in by_municipality}
+    has_cases = np.array([a in with_cases for a in features.ags], dtype=bool)
+    return _Register(version, features, [slug_by_ags[a] for a in features.ags], topic_names, has_cases)
 
 
 _checked_at = 0.0
@@ -182,14 +186,17 @@ def peers_cache_clear() -> None:
         _cache = None
 
 
-def peers_list(municipality: Municipality, limit: int = DEFAULT_LIMIT) -> list[Peer]:
-    """The ``limit`` most similar municipalities of the same size class ±1, best first (ties by AGS)."""
+def peers_list(municipality: Municipality, limit: int = DEFAULT_LIMIT, *, has_cases: bool = False) -> list[Peer]:
+    """The ``limit`` most similar municipalities of the same size class ±1, best first (ties by AGS);
+    with ``has_cases`` only those that lead or have adopted a published case (someone to learn from)."""
     register = _register()
     features = register.features
     i = features.index.get(municipality.ags)
     if i is None or limit <= 0:
         return []
     candidates = scoring.peer_candidates(features, i)
+    if has_cases:
+        candidates = candidates[register.has_cases[candidates]]
     scores = scoring.similarity_row(features, i, candidates)
     peers = []
     for position in scoring.top_k(scores, candidates, limit):

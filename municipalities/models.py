@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from municipalities.size_classes import SizeClass, SizeSubclass
+from municipalities.size_classes import SizeClass, SizeSubclass, size_label
 from municipalities.states import State
 
 
@@ -72,6 +72,11 @@ class Municipality(index.Indexed, models.Model):
         if not self.area_km2:
             return None
         return round(self.population / float(self.area_km2))
+
+    @property
+    def size_label(self) -> str:
+        """Size class with the finer band where it adds something, e.g. „Kleinstadt (Größere Kleinstadt)“."""
+        return size_label(self.size_class, self.size_subclass)
 
     @property
     def state_name(self) -> str:

@@ -54,6 +54,13 @@ SIZE_CLASS_PLURALS = {
 }
 
 
+def size_label(size_class: str, size_subclass: str) -> str:
+    """The size as the pages show it: „Kleinstadt (Größere Kleinstadt)“, but „Landgemeinde“ alone where
+    the finer band says nothing more (never „Landgemeinde (Landgemeinde)“)."""
+    coarse, fine = str(SizeClass(size_class).label), str(SizeSubclass(size_subclass).label)
+    return coarse if fine == coarse else f"{coarse} ({fine})"
+
+
 def _band(population: int) -> tuple[int, SizeSubclass, SizeClass]:
     if population < 0:
         raise ValueError("population must not be negative")

@@ -56,3 +56,11 @@ def test_user_text_in_query_is_escaped(client, site):
     html = client.get("/kommunen/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_size_class_reads_once_for_a_landgemeinde_and_with_its_band_otherwise(client, site):
+    municipality("15083245", "Gröningen", 3525, district_name="Börde")
+    municipality("15083040", "Barleben", 9238, district_name="Börde")
+    groeningen = client.get("/kommunen/15083245-groeningen/").content.decode()
+    assert "<dd>Landgemeinde</dd>" in groeningen and "Landgemeinde (Landgemeinde)" not in groeningen
+    assert "<dd>Kleinstadt (Kleine Kleinstadt)</dd>" in client.get("/kommunen/15083040-barleben/").content.decode()

@@ -5,6 +5,7 @@ from municipalities.size_classes import (
     SizeSubclass,
     neighbouring_size_classes,
     size_class_for,
+    size_label,
     size_subclass_for,
 )
 
@@ -57,3 +58,16 @@ def test_neighbouring_classes_are_one_step_either_side():
 
 def test_api_slugs_are_the_documented_ones():
     assert SizeClass.values == ["landgemeinde", "kleinstadt", "mittelstadt", "grossstadt"]
+
+
+@pytest.mark.parametrize(
+    ("population", "label"),
+    [
+        (3_525, "Landgemeinde"),
+        (9_238, "Kleinstadt (Kleine Kleinstadt)"),
+        (18_885, "Kleinstadt (Größere Kleinstadt)"),
+        (600_000, "Großstadt (Große Großstadt)"),
+    ],
+)
+def test_size_label_never_repeats_the_class(population, label):
+    assert size_label(size_class_for(population), size_subclass_for(population)) == label
