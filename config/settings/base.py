@@ -112,6 +112,7 @@ STATIC_ROOT = env.STATIC_ROOT
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
+SERVE_MEDIA = False  # uploads are served by the web server in front; the demo has none (demo.py)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -133,6 +134,10 @@ else:
 WAGTAIL_SITE_NAME = "Baukasten guter Lösungen"
 WAGTAILADMIN_BASE_URL = env.SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
+# The admin speaks German only: new users get it, and no one can switch an editor's admin to English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch")]
+# /admin/login/ asks for the e-mail address, as the site's login does (accounts/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 # Page slugs in ASCII (the URL patterns and the import accept [-a-z0-9] only); the German transliteration
 # (ä → ae) is added by solutions.slugs.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
