@@ -81,9 +81,14 @@ def test_every_field_has_a_verbose_name_set_explicitly(model):
     assert not defaulted, f"{model._meta.label}: verbose_name fehlt für {defaulted}"
 
 
-def test_the_site_and_the_admin_speak_german_by_default():
+def test_a_new_editor_with_an_english_browser_gets_the_german_admin(client, editor):
     assert settings.LANGUAGE_CODE == "de"
-    assert [code for code, _ in settings.WAGTAILADMIN_PERMITTED_LANGUAGES] == ["de"]
+    client.force_login(editor)
+    home = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert '<html lang="de"' in home
+    account = client.get(reverse("wagtailadmin_account"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Benutzerkonto" in account
+    assert 'name="locale-preferred_language"' not in account and "English" not in account  # nothing to switch to
 
 
 class VisibleText(HTMLParser):
@@ -227,3 +232,26 @@ def test_the_sites_wrong_password_message_names_the_email_address(client, editor
     form = PageForm(client, reverse("login"))
     form.fill({"E-Mail-Adresse": "redaktion@example.org", "Passwort": "falsch-geraten-42"}).press("Anmelden")
     assert "E-Mail-Adresse oder Passwort stimmen nicht" in form.html and "Benutzername" not in form.html
+
+
+# --- page sizes agree across the API (same rule: core.api_schema) -----------------------------------
+
+
+def test_every_list_endpoint_has_the_same_default_and_maximum_page_size(client, db):
+    from core.api_schema import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+    schema = client.get("/api/v1/openapi.json").json()
+    sizes = {}
+    for path, operations in schema["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            if parameter["name"] in ("page_size", "limit"):
+                declared = parameter["schema"]
+                sizes[path] = (declared.get("default"), declared.get("maximum"))
+    assert {
+        "/api/v1/solutions",
+        "/api/v1/municipalities",
+        "/api/v1/municipalities/{ags}/peers",
+        "/api/v1/municipalities/{ags}/hospitation-hosts",
+        "/api/v1/municipalities/{ags}/suppliers",
+    } <= {path.rstrip("/") for path in sizes}
+    assert set(sizes.values()) == {(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)}, sizes

@@ -134,10 +134,6 @@ else:
 WAGTAIL_SITE_NAME = "Baukasten guter Lösungen"
 WAGTAILADMIN_BASE_URL = env.SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
-# The admin speaks German only: new users get it, and no one can switch an editor's admin to English.
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch")]
-# /admin/login/ asks for the e-mail address, as the site's login does (accounts/forms.py).
-WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 # Page slugs in ASCII (the URL patterns and the import accept [-a-z0-9] only); the German transliteration
 # (ä → ae) is added by solutions.slugs.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -147,6 +143,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The Wagtail admin searches with Wagtail's own database backend; the public search is ``search/``.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin speaks German only: new users get it, and no one can switch an editor's admin to English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch")]
+# /admin/login/ asks for the e-mail address, as the site's login does (accounts/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 
 ELASTICSEARCH_URL = env.ELASTICSEARCH_URL
 ELASTICSEARCH_INDEX_PREFIX = env.ELASTICSEARCH_INDEX_PREFIX

@@ -12,4 +12,5 @@ from .dev import *  # noqa: F403
 
 DEBUG = env.DJANGO_DEBUG  # off unless DJANGO_DEBUG=1 is set on purpose
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing collected: WhiteNoise would warn „No directory at …/staticfiles/“ at every start
 SERVE_MEDIA = True

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import path
 
 from municipalities.importers.files import open_register_file
 from pages.management.commands.setup_demo import NATIONAL_REGISTER
@@ -130,3 +131,19 @@ def test_a_missing_page_in_the_demo_is_the_german_404_page(demo_configuration):
     stylesheet = client.get("/static/css/site.css")
     assert stylesheet.status_code == 200
     assert b"".join(stylesheet.streaming_content) == (ROOT / "static" / "css" / "site.css").read_bytes()
+
+
+def _broken(request):
+    raise RuntimeError("Absichtlich kaputt: Geheimnis-im-Traceback")
+
+
+urlpatterns = [path("kaputt/", _broken)]  # used only as ROOT_URLCONF of the next test
+
+
+def test_an_error_in_the_demo_is_the_german_500_page(demo_configuration, settings):
+    settings.ROOT_URLCONF = __name__
+    response = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False).get("/kaputt/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Da ist etwas schiefgegangen" in html and "Der Fehler liegt bei uns" in html
+    assert "Geheimnis-im-Traceback" not in html and "Traceback" not in html
