@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ def demo_settings(port: str | None = None) -> dict:
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SITE_BASE_URL", "PORT"))}
     result = subprocess.run(  # noqa: S603 - our own script's lines
-        ["bash", "-c", f'{setup}\nexec "$0" -c "$1"', str(ROOT / ".venv" / "bin" / "python"), probe],  # noqa: S607
+        ["bash", "-c", f'{setup}\nexec "$0" -c "$1"', sys.executable, probe],  # noqa: S607
         capture_output=True,
         text=True,
         cwd=ROOT,
