@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from accounts.towns import town_labels
 from municipalities.models import MemberRole, Municipality
@@ -157,9 +158,11 @@ class RegistrationForm(forms.Form):
         self.fields["password"].widget.render_value = True  # not judged yet, so kept as typed
 
 
-class LoginForm(AuthenticationForm):
-    """Login with the e-mail address. Accounts made by registration carry it as their user name; for
-    the others (editors, the demo accounts) the address is looked up, and a user name still works."""
+class EmailLoginMixin(forms.Form):
+    """Login with the e-mail address, on the site and in Wagtail's admin. Accounts made by registration
+    carry it as their user name; for the others (editors, the demo accounts) the address is looked up,
+    and a user name still works. The wrong-password message names the e-mail address too (Django's
+    would say „Benutzername“)."""
 
     username = UsernameField(
         label=_("E-Mail-Adresse"),
@@ -173,6 +176,27 @@ class LoginForm(AuthenticationForm):
             if len(owners) == 1:
                 self.cleaned_data["username"] = owners[0]
         return super().clean()
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("E-Mail-Adresse oder Passwort stimmen nicht. Bitte prüfen Sie beides (auch Groß- und Kleinschreibung)."),
+            code="invalid_login",
+        )
+
+
+class LoginForm(EmailLoginMixin, AuthenticationForm):
+    """The site's login (/konto/anmelden/)."""
+
+
+class AdminLoginForm(EmailLoginMixin, WagtailLoginForm):
+    """Wagtail's login at /admin/login/ (``WAGTAILADMIN_USER_LOGIN_FORM``): the same e-mail login as on
+    the site, where Wagtail would ask for the „Benutzername“."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["placeholder"] = _("E-Mail-Adresse")
+        self.fields["password"].widget.attrs["placeholder"] = _("Passwort")
+        self.fields["password"].label = _("Passwort")  # Wagtail's field has none, so it would read „Password“
 
 
 class AccountDeleteForm(forms.Form):

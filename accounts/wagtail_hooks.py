@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -27,7 +28,8 @@ class MemberViewSet(SnippetViewSet):
     menu_label = _("Mitglieder")
     menu_hook = REGISTER_MENU_HOOK
     menu_order = 2  # after "Kommunen" in the register's menu
-    list_display = ["user", "municipality", "role", "approved"]
+    # A yes/no column, not the generic one (that would print Python's „True“/„False“).
+    list_display = ["user", "municipality", "role", BooleanColumn("approved", label=_("bestätigt"))]
     list_filter = ["approved", "role"]
     panels = [FieldPanel("user"), FieldPanel("municipality"), FieldPanel("role"), FieldPanel("approved")]
 

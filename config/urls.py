@@ -27,9 +27,11 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),  # login, logout, registration, password reset, Meine Daten
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # Uploads on a server with nothing in front of it (development, the demo); Django's ``static()``
+    # helper would serve them only with DEBUG on.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns.append(path("", include(wagtail_urls)))

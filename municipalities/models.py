@@ -23,7 +23,7 @@ class Municipality(index.Indexed, models.Model):
     ags = models.CharField(_("AGS"), max_length=8, unique=True, help_text=_("Amtlicher Gemeindeschlüssel"))
     name = models.CharField(_("Name"), max_length=200, help_text=_("Kurzname, z. B. „Hemmingen“"))
     official_name = models.CharField(_("amtlicher Name"), max_length=200, blank=True)
-    slug = models.SlugField(max_length=200)
+    slug = models.SlugField(_("Kürzel"), max_length=200)
     municipality_type = models.CharField(_("Gemeindetyp"), max_length=80, blank=True)
     state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices, db_index=True)
     district_code = models.CharField(_("Kreisschlüssel"), max_length=5, blank=True)
@@ -42,8 +42,8 @@ class Municipality(index.Indexed, models.Model):
     # ``municipalities.services`` whenever the population changes.
     size_class = models.CharField(_("Größenklasse"), max_length=20, choices=SizeClass.choices, db_index=True)
     size_subclass = models.CharField(_("Größenklasse (fein)"), max_length=30, choices=SizeSubclass.choices)
-    name_search = models.CharField(max_length=500, editable=False, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    name_search = models.CharField(_("Suchform des Namens"), max_length=500, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
     # The admin search (Wagtail's database backend) for the municipality chooser.
     search_fields = [
@@ -91,12 +91,16 @@ class MemberRole(models.TextChoices):
 class MunicipalityMember(models.Model):
     """Links a user account to the one municipality it may act for."""
 
-    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="membership")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="members")
+    user = models.OneToOneField(
+        "auth.User", verbose_name=_("Konto"), on_delete=models.CASCADE, related_name="membership"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="members"
+    )
     role = models.CharField(_("Rolle"), max_length=20, choices=MemberRole.choices)
     approved = models.BooleanField(_("von der Redaktion bestätigt"), default=False)
     approved_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Mitglied einer Kommune")

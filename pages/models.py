@@ -6,7 +6,9 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
+
+from core.models import Orderable
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -41,6 +43,7 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("Startseite")
+        verbose_name_plural = _("Startseiten")
 
     def get_context(self, request, *args, **kwargs):
         from pages import selectors
@@ -64,7 +67,7 @@ class HomePage(Page):
 class HomeFeaturedCase(Orderable):
     """A case the editors put on the home page."""
 
-    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_cases")
+    page = ParentalKey(HomePage, verbose_name=_("Startseite"), on_delete=models.CASCADE, related_name="featured_cases")
     case = models.ForeignKey(
         "solutions.SolutionPage", verbose_name=_("Praxisbeispiel"), on_delete=models.CASCADE, related_name="+"
     )
@@ -95,6 +98,15 @@ class ContentPage(Page):
 class FooterLinks(BaseSiteSetting):
     """Which pages the footer links to as Impressum and Datenschutz (required on German sites)."""
 
+    # Wagtail's own field, only with a German label.
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        verbose_name=_("Website"),
+        unique=True,
+        db_index=True,
+        editable=False,
+        on_delete=models.CASCADE,
+    )
     imprint_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("Impressum"),
@@ -116,3 +128,4 @@ class FooterLinks(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("Links in der Fußzeile")
+        verbose_name_plural = _("Links in der Fußzeile")

@@ -10,31 +10,33 @@ class SearchEntry(models.Model):
     (SQLite FTS5 / PostgreSQL tsvector, see migration 0002), facet values and the embedding.
     Kept also when Elasticsearch is the main backend, so search can fall back to the database."""
 
-    page_id = models.BigIntegerField(unique=True)
-    slug = models.CharField(max_length=255)
-    url = models.CharField(max_length=500)
-    title = models.CharField(max_length=255)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)  # plain text for snippets
-    topics = models.CharField(max_length=1000, blank=True)  # space-separated slugs
-    size_classes = models.CharField(max_length=100, blank=True)  # space-separated slugs
-    state = models.CharField(max_length=2, blank=True)
-    status = models.CharField(max_length=20, blank=True)
-    lead_ags = models.CharField(max_length=8, blank=True)
-    lead_name = models.CharField(max_length=200, blank=True)
-    last_confirmed = models.DateField(null=True, blank=True)
+    page_id = models.BigIntegerField(_("Seiten-ID"), unique=True)
+    slug = models.CharField(_("Kürzel"), max_length=255)
+    url = models.CharField(_("Adresse"), max_length=500)
+    title = models.CharField(_("Titel"), max_length=255)
+    summary = models.TextField(_("Kurzbeschreibung"), blank=True)
+    body = models.TextField(_("Text"), blank=True)  # plain text for snippets
+    topics = models.CharField(_("Themen"), max_length=1000, blank=True)  # space-separated slugs
+    size_classes = models.CharField(_("Größenklassen"), max_length=100, blank=True)  # space-separated slugs
+    state = models.CharField(_("Bundesland"), max_length=2, blank=True)
+    status = models.CharField(_("Stand"), max_length=20, blank=True)
+    lead_ags = models.CharField(_("AGS der federführenden Kommune"), max_length=8, blank=True)
+    lead_name = models.CharField(_("federführende Kommune"), max_length=200, blank=True)
     # nullable so that adding it is an ALTER TABLE ADD COLUMN: SQLite would rebuild the table otherwise and
     # lose the full-text and generation triggers (migrations 0002, 0004)
-    lead_population = models.PositiveIntegerField(null=True, blank=True)
-    index_title = models.TextField(blank=True)  # analysed terms, space-separated
-    index_teaser = models.TextField(blank=True)
-    index_body = models.TextField(blank=True)
-    content_hash = models.CharField(max_length=64)
-    embedding = models.BinaryField(null=True)  # float32, L2-normalised
-    seq = models.BigIntegerField(db_index=True, default=0)  # grows with every write; caches reload from here
+    lead_population = models.PositiveIntegerField(_("Einwohnerzahl der federführenden Kommune"), null=True, blank=True)
+    last_confirmed = models.DateField(_("zuletzt bestätigt"), null=True, blank=True)
+    index_title = models.TextField(_("Suchbegriffe Titel"), blank=True)  # analysed terms, space-separated
+    index_teaser = models.TextField(_("Suchbegriffe Kurzbeschreibung"), blank=True)
+    index_body = models.TextField(_("Suchbegriffe Text"), blank=True)
+    content_hash = models.CharField(_("Prüfsumme des Inhalts"), max_length=64)
+    embedding = models.BinaryField(_("Vektor"), null=True)  # float32, L2-normalised
+    # grows with every write; caches reload from here
+    seq = models.BigIntegerField(_("Schreibzähler"), db_index=True, default=0)
 
     class Meta:
         verbose_name = _("Suchdokument")
+        verbose_name_plural = _("Suchdokumente")
 
     def __str__(self) -> str:
         return self.title
@@ -45,10 +47,11 @@ class IndexGeneration(models.Model):
     insert, update and delete, whoever writes. Each process compares it with its in-memory corpus on every
     search – one primary-key read – and reloads only when it moved."""
 
-    value = models.BigIntegerField(default=0)
+    value = models.BigIntegerField(_("Schreibzähler"), default=0)
 
     class Meta:
         verbose_name = _("Stand des Suchindex")
+        verbose_name_plural = _("Stände des Suchindex")
 
     def __str__(self) -> str:
         return str(self.value)
@@ -57,10 +60,14 @@ class IndexGeneration(models.Model):
 class EmbeddingCache(models.Model):
     """Passage embeddings by content hash, so unchanged text is never embedded twice."""
 
-    content_hash = models.CharField(max_length=64, unique=True)
-    model = models.CharField(max_length=100)
-    vector = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(_("Prüfsumme des Inhalts"), max_length=64, unique=True)
+    model = models.CharField(_("Modell"), max_length=100)
+    vector = models.BinaryField(_("Vektor"))
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("berechneter Vektor")
+        verbose_name_plural = _("berechnete Vektoren")
 
     def __str__(self) -> str:
         return self.content_hash
@@ -71,16 +78,18 @@ class IndexTask(models.Model):
     retried until it succeeds, so no index update is lost while a backend is down."""
 
     class Action(models.TextChoices):
-        UPDATE = "update"
-        DELETE = "delete"
+        UPDATE = "update", _("aktualisieren")
+        DELETE = "delete", _("löschen")
 
-    page_id = models.BigIntegerField()
-    action = models.CharField(max_length=10, choices=Action.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    page_id = models.BigIntegerField(_("Seiten-ID"))
+    action = models.CharField(_("Aktion"), max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
 
     class Meta:
+        verbose_name = _("Auftrag an den Suchindex")
+        verbose_name_plural = _("Aufträge an den Suchindex")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -95,12 +104,12 @@ class SynonymGroup(models.Model):
         _("Begriffe"), help_text=_("Gleichbedeutende Begriffe, durch Komma getrennt; auch Wortgruppen.")
     )
     note = models.CharField(_("Notiz"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
     panels = [FieldPanel("terms"), FieldPanel("note")]
 
     class Meta:
-        verbose_name = _("Synonyme")
+        verbose_name = _("Synonymgruppe")
         verbose_name_plural = _("Synonyme")
         ordering = ["terms"]
 

@@ -15,9 +15,10 @@ from modelcluster.models import ClusterableModel
 from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
+from core.models import Orderable
 from municipalities.size_classes import SizeClass
 from solutions.blocks import SolutionStreamBlock
 from solutions.choices import SolutionStatus
@@ -56,15 +57,24 @@ class Topic(TagBase):
 
 
 class TaggedSolution(ItemBase):
-    tag = models.ForeignKey(Topic, related_name="tagged_solutions", on_delete=models.CASCADE)
-    content_object = ParentalKey("solutions.SolutionPage", related_name="tagged_topics", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Topic, verbose_name=_("Thema"), related_name="tagged_solutions", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "solutions.SolutionPage",
+        verbose_name=_("Praxisbeispiel"),
+        related_name="tagged_topics",
+        on_delete=models.CASCADE,
+    )
+
+    class Meta:
+        verbose_name = _("Themenzuordnung")
+        verbose_name_plural = _("Themenzuordnungen")
 
 
 class Supplier(ClusterableModel):
     """A GovTech company or service provider; its references are the cases that name it."""
 
     name = models.CharField(_("Name"), max_length=200, unique=True)
-    slug = AsciiSlugField(max_length=200, unique=True, blank=True, help_text=SLUG_HELP)
+    slug = AsciiSlugField(_("Kürzel"), max_length=200, unique=True, blank=True, help_text=SLUG_HELP)
     website = models.URLField(_("Website"), blank=True)
     description = models.TextField(_("Angebot"), blank=True)
     topics = ParentalManyToManyField(Topic, verbose_name=_("Themen"), blank=True, related_name="suppliers")
@@ -105,6 +115,7 @@ class SolutionIndexPage(AsciiSlugPage, Page):
 
     class Meta:
         verbose_name = _("Übersicht Praxisbeispiele")
+        verbose_name_plural = _("Übersichten Praxisbeispiele")
 
 
 class SolutionPage(AsciiSlugPage, Page):
@@ -274,7 +285,9 @@ class SolutionPage(AsciiSlugPage, Page):
 
 
 class SolutionOutcome(Orderable):
-    page = ParentalKey(SolutionPage, related_name="outcomes", on_delete=models.CASCADE)
+    page = ParentalKey(
+        SolutionPage, verbose_name=_("Praxisbeispiel"), related_name="outcomes", on_delete=models.CASCADE
+    )
     metric = models.CharField(_("Kennzahl"), max_length=200)
     value = models.DecimalField(_("Wert"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("Einheit"), max_length=40, blank=True)
@@ -284,12 +297,15 @@ class SolutionOutcome(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("Ergebnis in Zahlen")
+        verbose_name_plural = _("Ergebnisse in Zahlen")
 
 
 class SolutionAdopter(Orderable):
     """A municipality that runs the case's solution (besides the lead municipality)."""
 
-    page = ParentalKey(SolutionPage, related_name="adopters", on_delete=models.CASCADE)
+    page = ParentalKey(
+        SolutionPage, verbose_name=_("Praxisbeispiel"), related_name="adopters", on_delete=models.CASCADE
+    )
     municipality = models.ForeignKey(
         "municipalities.Municipality", verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="adoptions"
     )
@@ -308,16 +324,23 @@ class SolutionAdopter(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("übernehmende Kommune")
+        verbose_name_plural = _("übernehmende Kommunen")
         constraints = [
             models.UniqueConstraint(fields=["page", "municipality"], name="unique_adopter_per_solution"),
         ]
 
 
 class SolutionAttachment(Orderable):
-    page = ParentalKey(SolutionPage, related_name="attachments", on_delete=models.CASCADE)
+    page = ParentalKey(
+        SolutionPage, verbose_name=_("Praxisbeispiel"), related_name="attachments", on_delete=models.CASCADE
+    )
     document = models.ForeignKey(
         "wagtaildocs.Document", verbose_name=_("Dokument"), on_delete=models.CASCADE, related_name="+"
     )
     title = models.CharField(_("Titel (optional)"), max_length=200, blank=True)
 
     panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Anhang")
+        verbose_name_plural = _("Anhänge")

@@ -112,6 +112,7 @@ STATIC_ROOT = env.STATIC_ROOT
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
+SERVE_MEDIA = False  # uploads are served by the web server in front; the demo has none (demo.py)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -144,6 +145,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The Wagtail admin searches with Wagtail's own database backend; the public search is ``search/``.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin speaks German only: new users get it, and no one can switch an editor's admin to English.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch")]
+# /admin/login/ asks for the e-mail address, as the site's login does (accounts/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 
 ELASTICSEARCH_URL = env.ELASTICSEARCH_URL
 ELASTICSEARCH_INDEX_PREFIX = env.ELASTICSEARCH_INDEX_PREFIX
