@@ -1,7 +1,7 @@
 """An account whose membership the editors have not approved yet: what the person is told.
 
-After login (accounts/views.py LoginView) and, once wired, on every page: ``pending_context`` is a
-template context processor for the banner templates/registration/pending_banner.html."""
+After login (accounts/views.py LoginView) and on every page: ``pending_context`` is a template
+context processor for the banner templates/registration/pending_banner.html (in base.html)."""
 
 from __future__ import annotations
 
