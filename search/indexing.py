@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -119,9 +120,15 @@ def index_delete(page_id: int) -> None:
         backend.delete_document(page_id)
 
 
-def process_outbox(limit: int | None = None) -> tuple[int, int]:
+def outbox_pages() -> int:
+    """How many pages the outbox holds work for (what ``process_outbox`` will process)."""
+    return IndexTask.objects.values("page_id").distinct().count()
+
+
+def process_outbox(limit: int | None = None, on_page: Callable[[], object] | None = None) -> tuple[int, int]:
     """Works off pending tasks in order; returns (done, failed). Later tasks for the same page
-    make earlier ones redundant, so each page is processed once per run."""
+    make earlier ones redundant, so each page is processed once per run. ``on_page`` is called after
+    each page (a progress bar)."""
     queryset = IndexTask.objects.order_by("pk").values_list("pk", "page_id", "action", "attempts")
     tasks = list(queryset[:limit] if limit else queryset)
     by_page: dict[int, list[int]] = {}
@@ -141,7 +148,9 @@ def process_outbox(limit: int | None = None) -> tuple[int, int]:
             failed += 1
             IndexTask.objects.filter(pk__in=covered).update(attempts=attempts + 1, last_error=str(exc)[:2000])
             logger.warning("Suchindex: Seite %s nicht aktualisiert (%s); wird wiederholt", page_id, exc)
-            continue
-        IndexTask.objects.filter(pk__in=covered).delete()
-        done += 1
+        else:
+            IndexTask.objects.filter(pk__in=covered).delete()
+            done += 1
+        if on_page is not None:
+            on_page()
     return done, failed

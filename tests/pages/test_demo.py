@@ -18,6 +18,7 @@ from matching.models import TandemRound
 from matching.tandem_rounds import tandem_round_open_now
 from municipalities.models import Municipality, MunicipalityMember
 from pages.demo import DEMO_HOSTS, DEMO_LABEL, DEMO_LOGINS, demo_cases_with_hosts
+from search.models import IndexTask, SearchEntry
 from solutions.models import SolutionPage
 from solutions.selectors import solutions_with_hosts
 
@@ -61,7 +62,7 @@ def demo():
 
 
 def test_the_steps_and_every_sample_login_are_printed(demo):
-    for step in ("1/6", "2/6", "3/6", "4/6", "5/6", "6/6"):
+    for step in ("1/7", "2/7", "3/7", "4/7", "5/7 Suchindex aufbauen", "6/7", "7/7"):
         assert step in demo
     assert f"Beispielkonten ({DEMO_LABEL}" in demo
     for login in DEMO_LOGINS:
@@ -71,6 +72,14 @@ def test_the_steps_and_every_sample_login_are_printed(demo):
         "Verwaltung einer Kommune mit Praxisbeispiel",
         "Redaktion",
     }
+
+
+def test_the_search_index_is_built_in_its_own_step_and_nothing_is_left_over(demo):
+    """The index was built silently behind a finished progress bar (a minute and more on a first start);
+    now it is a step of its own with its own bar, and when setup_demo ends every case is searchable."""
+    assert demo.index("4/7") < demo.index("5/7 Suchindex aufbauen") < demo.index("6/7")
+    assert not IndexTask.objects.exists()
+    assert SearchEntry.objects.count() == SolutionPage.objects.live().count() == 25
 
 
 def test_a_tandem_round_is_open_and_labelled(demo):

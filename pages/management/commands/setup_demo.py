@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
 
 from pages.demo import (
     DEMO_HOSTS,
@@ -16,7 +17,9 @@ from pages.demo import (
     demo_tandem_round_ensure,
 )
 from pages.services import site_setup
+from search.indexing import outbox_pages, process_outbox
 from search.synonyms import load_starter_thesaurus
+from search.tasks import processing_deferred
 from solutions.selectors import solution_index_get
 from solutions.services import editorial_setup
 
@@ -44,33 +47,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, register: Path | None, verbosity: int, **options) -> None:
         self._step(
-            "1/6 Gemeindeverzeichnis laden (alle Gemeinden Deutschlands, etwa eine halbe Minute) …"
+            "1/7 Gemeindeverzeichnis laden (alle Gemeinden Deutschlands, etwa eine halbe Minute) …"
             if register is None
-            else f"1/6 Gemeindeverzeichnis laden aus {register} …"
+            else f"1/7 Gemeindeverzeichnis laden aus {register} …"
         )
         call_command("import_municipalities", str(register or NATIONAL_REGISTER), verbosity=verbosity)
-        self._step("2/6 Seitenbaum und Redaktions-Workflow einrichten …")
+        self._step("2/7 Seitenbaum und Redaktions-Workflow einrichten …")
         site_setup()
         editorial_setup(solution_index_get())
-        self._step("3/6 Synonyme der Suche laden …")
+        self._step("3/7 Synonyme der Suche laden …")
         load_starter_thesaurus()
-        self._step(
-            "4/6 Praxisbeispiele importieren und für die Suche aufbereiten (beim ersten Mal einige Minuten), "
-            f"{len(DEMO_HOSTS)} davon mit Gastgebern ({DEMO_LABEL}) …"
-        )
-        with tempfile.TemporaryDirectory() as folder:
+        self._step(f"4/7 Praxisbeispiele importieren, {len(DEMO_HOSTS)} davon mit Gastgebern ({DEMO_LABEL}) …")
+        with tempfile.TemporaryDirectory() as folder, processing_deferred():
             cases = demo_cases_with_hosts(DEMO_CASES, Path(folder) / "cases.jsonl")
             call_command("import_solutions", str(cases), verbosity=verbosity)
         for host in DEMO_HOSTS:
             self.stdout.write(
                 f"  Gastgeber ({DEMO_LABEL}): /praxisbeispiele/{host.slug}/ – Anfragen gehen an {host.path}"
             )
-        self._step(f"5/6 {DEMO_LABEL}: eine offene Tandemrunde …")
+        self._step("5/7 Suchindex aufbauen (Bedeutungsvektoren; beim ersten Mal bis zu einigen Minuten) …")
+        with tqdm(
+            total=outbox_pages(), unit=" Fälle", desc="Suchindex", file=self.stderr._out, disable=verbosity == 0
+        ) as bar:
+            process_outbox(on_page=bar.update)
+        self._step(f"6/7 {DEMO_LABEL}: eine offene Tandemrunde …")
         round_ = demo_tandem_round_ensure()
         self.stdout.write(
             f"  „{round_.title}“, Bewerbung {round_.application_start:%d.%m.%Y} bis {round_.application_end:%d.%m.%Y}."
         )
-        self._step(f"6/6 Konten ({DEMO_LABEL}) …")
+        self._step(f"7/7 Konten ({DEMO_LABEL}) …")
         self._ensure_editor()
         self._print_logins()
 
