@@ -43,20 +43,16 @@ def rich_case(slug: str, n: int, **fields) -> dict:
 @pytest.fixture
 def more(tmp_path, register, index):
     """Publishes cases in two rounds; returns a function that adds the second, bigger round."""
-    # fall-a's town receives visits from the start, so that the hosts' queries are there in both rounds
-    hosting = {"hosts_visits": True, "visits_per_year": 2}
-    publish_cases(
-        tmp_path, rich_case("fall-a", 1, **hosting), rich_case("fall-b", 1, title="Schlaglöcher per App melden")
-    )
+    publish_cases(tmp_path, rich_case("fall-a", 1), rich_case("fall-b", 1, title="Schlaglöcher per App melden"))
     process_outbox()
 
     def add() -> None:
         municipality("15083270", "Wanzleben-Börde", 13500, district_name="Börde")
         publish_cases(
             tmp_path,
-            rich_case("fall-a", 4, **hosting),
+            rich_case("fall-a", 4),
             rich_case("fall-b", 4, title="Schlaglöcher per App melden"),
-            *[rich_case(f"fall-{i}", 3, title=f"Straßenschäden erfassen {i}", **hosting) for i in range(4)],
+            *[rich_case(f"fall-{i}", 3, title=f"Straßenschäden erfassen {i}") for i in range(4)],
         )
         process_outbox()
 
@@ -76,7 +72,6 @@ def more(tmp_path, register, index):
         # every added case names the supplier vialytics: its references grow, the queries do not
         ("/api/v1/municipalities/15083245/suppliers/", 10),
         ("/api/v1/municipalities/15083245/suppliers/?topic=strassen-infrastruktur", 10),
-        ("/api/v1/municipalities/15083245/hospitation-hosts/", 10),
     ],
 )
 def test_query_count_does_not_grow_with_the_data(client, more, settings, url, limit):
