@@ -1,5 +1,6 @@
 """Server time of the public pages with 50,000 cases: case page, municipality profile, the register's
-landing page, search page, topic page and home page, rendered through Django's full request stack
+landing page, search page, topic page and home page, and the API's suppliers and hospitation hosts of a
+town, rendered through Django's full request stack
 (middleware, templates, database) with production settings (DEBUG off), measured in-process so network
 and client do not count.
 
@@ -8,6 +9,8 @@ and client do not count.
 Builds the data set first if needed (bench/dataset.py); one case in ten gets a lead town that receives
 visits and one in twenty a supplier, so that the profile's sections (hosts nearby, suppliers with
 references, peers with cases) have something to show. ``--only Kommunenprofil`` measures one kind.
+Each run uses a cache directory of its own, so that a profile cached by an earlier run (production keeps
+parts of it for minutes in a file cache) does not flatter the next one.
 Targets: p95 ≤ 100 ms for case and profile
 pages, ≤ 150 ms for the search page.
 """
@@ -28,7 +31,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dataset import ROOT, ensure_dataset, pct, setup_django
 
-TARGETS = {"Praxisbeispiel": 100, "Kommunenprofil": 100, "Suche": 150}
+TARGETS = {"Praxisbeispiel": 100, "Kommunenprofil": 100, "Suche": 150, "Anbieter-API": 100, "Gastgeber-API": 100}
 
 
 def ensure_hosts_and_suppliers() -> None:
@@ -65,7 +68,11 @@ def main() -> None:
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    cache_dir = tempfile.mkdtemp(prefix="bench-pages-cache-")
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": cache_dir}}).enable()
 
     from municipalities.models import Municipality
     from solutions.models import SolutionPage, Topic
@@ -74,7 +81,8 @@ def main() -> None:
     ids = list(SolutionPage.objects.live().values_list("id", flat=True))
     cases = [p.url for p in SolutionPage.objects.filter(id__in=rng.sample(ids, args.samples))]
     towns = list(Municipality.objects.filter(led_solutions__live=True).distinct().values_list("ags", "slug")[:5000])
-    profiles = [f"/kommunen/{ags}-{slug}/" for ags, slug in rng.sample(towns, min(args.samples, len(towns)))]
+    towns_sampled = rng.sample(towns, min(args.samples, len(towns)))
+    profiles = [f"/kommunen/{ags}-{slug}/" for ags, slug in towns_sampled]
     queries = [json.loads(line) for line in (ROOT / "bench" / "relevance" / "queries.jsonl").read_text().splitlines()]
     searches = []
     for q in queries:
@@ -88,6 +96,8 @@ def main() -> None:
         "Themenseite": topics * max(1, args.samples // (4 * len(topics))),
         "Startseite": ["/"] * 20,
         "Kommunenliste": ["/kommunen/"] * 20,
+        "Anbieter-API": [f"/api/v1/municipalities/{ags}/suppliers/" for ags, _ in towns_sampled],
+        "Gastgeber-API": [f"/api/v1/municipalities/{ags}/hospitation-hosts/" for ags, _ in towns_sampled],
     }
     if args.only:
         kinds = {kind: urls for kind, urls in kinds.items() if kind in args.only}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -66,8 +67,31 @@ def host_accepted_this_year(solution: SolutionPage, host: Municipality, year: in
     return quota.first() or 0
 
 
+def _left(capacity: int, accepted: int) -> int:
+    """Places a host still has for a case in a year: the one rule, for one host or many."""
+    return max(0, capacity - accepted)
+
+
 def _places_left(solution: SolutionPage, host: Municipality, capacity: int, year: int) -> int:
-    return max(0, capacity - host_accepted_this_year(solution, host, year))
+    return _left(capacity, host_accepted_this_year(solution, host, year))
+
+
+def host_places_left_many(pairs: Iterable[tuple[SolutionPage, SolutionHost]], year: int) -> dict[tuple[int, int], int]:
+    """Places left in the year for many (case, host) pairs at once, keyed by (host town id, case id):
+    one HostQuota query however many hosts, for lists of hosts (API, profile)."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    accepted = {
+        (host_id, solution_id): n
+        for host_id, solution_id, n in HostQuota.objects.filter(
+            year=year, solution_id__in={case.pk for case, _ in pairs}
+        ).values_list("host_id", "solution_id", "accepted")
+    }
+    return {
+        (host.municipality.pk, case.pk): _left(host.visits_per_year, accepted.get((host.municipality.pk, case.pk), 0))
+        for case, host in pairs
+    }
 
 
 def host_capacity_left(solution: SolutionPage, host: Municipality, year: int | None = None) -> int:
@@ -79,12 +103,9 @@ def host_capacity_left(solution: SolutionPage, host: Municipality, year: int | N
 
 def hosts_with_capacity_left(solution: SolutionPage, year: int | None = None) -> list[Municipality]:
     """The towns that still receive visits for this case in the year, lead town first."""
-    year = year or timezone.localdate().year
-    return [
-        host.municipality
-        for host in _hosts(solution)
-        if _places_left(solution, host.municipality, host.visits_per_year, year) > 0
-    ]
+    hosts = _hosts(solution)
+    left = host_places_left_many([(solution, host) for host in hosts], year or timezone.localdate().year)
+    return [host.municipality for host in hosts if left[host.municipality.pk, solution.pk] > 0]
 
 
 class DeliveryError(RefusedError):

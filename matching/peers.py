@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -234,3 +235,21 @@ def peer_similarity(asking_ags: str, other_ags: str) -> tuple[float, list[str]]:
         return 0.0, []
     score, contributions = scoring.similarity_pair(features, i, j)
     return score, scoring.reasons(features, i, j, contributions, register.topic_names, STATE_NAMES)
+
+
+def peer_similarities(asking_ags: str, others: Iterable[str]) -> dict[str, float]:
+    """Similarity of one municipality to each of many (as ``peer_similarity``, without the reasons,
+    from one read of the register): for rankings that explain only the few results they return."""
+    features = _register().features
+    i = features.index.get(asking_ags)
+    scores: dict[str, float] = {}
+    for ags in others:
+        j = features.index.get(ags)
+        scores[ags] = 0.0 if i is None or j is None or i == j else scoring.similarity_pair(features, i, j)[0]
+    return scores
+
+
+def peers_version() -> tuple:
+    """Changes whenever the register or the published cases change (checked as often as the register
+    is): the key for other per-process caches built from published cases."""
+    return _register().version

@@ -12,12 +12,12 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from matching.models import HostQuota
+from matching.hospitation import host_places_left_many
 from matching.peers import Peer, peers_list
 from matching.services import SupplierMatch, suppliers_list
 from municipalities.geography import distance_km
 from municipalities.models import Municipality
-from solutions.models import SolutionAdopter, SolutionPage, Supplier
+from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import ADOPTERS_PREFETCH, solution_hosts, solutions_with_hosts
 
 PROFILE_CACHE_SECONDS = 300
@@ -67,18 +67,12 @@ def profile_hosts_nearby(town: Municipality, limit: int = PROFILE_HOSTS) -> list
     radii = SEARCH_RADII_KM if town.lat is not None and town.lon is not None else (None,)
     for radius in radii:
         cases = list(_hosting_cases(town, radius))
-        accepted = {
-            (host_id, solution_id): n
-            for host_id, solution_id, n in HostQuota.objects.filter(
-                year=year, solution__in=[c.pk for c in cases]
-            ).values_list("host_id", "solution_id", "accepted")
-        }
+        offers = [(case, host) for case in cases for host in solution_hosts(case) if host.municipality.pk != town.pk]
+        places_left = host_places_left_many(offers, year)
         by_host: dict[int, tuple[Municipality, list[SolutionPage]]] = {}
-        for case in cases:
-            for host in solution_hosts(case):
-                place = host.municipality
-                if place.pk == town.pk or host.visits_per_year - accepted.get((place.pk, case.pk), 0) <= 0:
-                    continue
+        for case, host in offers:
+            place = host.municipality
+            if places_left[place.pk, case.pk] > 0:
                 by_host.setdefault(place.pk, (place, []))[1].append(case)
         hosts = [NearbyHost(place, distance_km(town, place), cases) for place, cases in by_host.values()]
         if radius is not None:
@@ -91,24 +85,8 @@ def profile_hosts_nearby(town: Municipality, limit: int = PROFILE_HOSTS) -> list
 
 
 def profile_suppliers(town: Municipality, limit: int = PROFILE_SUPPLIERS) -> list[SupplierMatch]:
-    """Suppliers with their references, ranked for this town: the API's ranking (``suppliers_list``), at
-    most PROFILE_CACHE_SECONDS old. That ranking reads every case that names a supplier (a few hundred
-    milliseconds with thousands of them), too much for each profile view; the cache holds ids and
-    references only, and a reference whose case is no longer published is dropped on reading."""
-    key = f"matching:profile-suppliers:{town.ags}:{limit}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = [(m.supplier.pk, m.score, m.references, m.reasons) for m in suppliers_list(town, limit=limit)]
-        cache.set(key, cached, PROFILE_CACHE_SECONDS)
-    slugs = {ref["slug"] for _, _, references, _ in cached for ref in references}
-    live = set(SolutionPage.objects.live().public().filter(slug__in=slugs).values_list("slug", flat=True))
-    suppliers = Supplier.objects.in_bulk([pk for pk, *_ in cached])
-    matches = []
-    for pk, score, references, reasons in cached:
-        shown = [ref for ref in references if ref["slug"] in live]
-        if pk in suppliers and shown:
-            matches.append(SupplierMatch(suppliers[pk], score, shown, reasons))
-    return matches
+    """Suppliers with their references, ranked for this town: the API's ranking (``suppliers_list``)."""
+    return suppliers_list(town, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,23 @@ in plain German, from the actual contributions."""
 from __future__ import annotations
 
 import math
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
-from matching.hospitation import host_capacity, host_capacity_left
+from matching.hospitation import host_places_left_many
 from matching.models import HospitationRequest
-from matching.peers import peer_similarity
+from matching.peers import peer_similarities, peer_similarity, peers_version
 from municipalities.geography import distance_km
 from municipalities.models import Municipality
-from solutions.models import SolutionPage, Supplier
-from solutions.selectors import solution_detail_queryset, solution_hosts, solutions_with_hosts
+from solutions.models import SolutionOutcome, SolutionPage, Supplier, TaggedSolution
+from solutions.selectors import ADOPTERS_PREFETCH, SolutionHost, solution_hosts, solutions_with_hosts
 
 # Host ranking: similar towns, close by, with documented outcomes and room left; popular hosts
 # are asked less often so that a few towns are not flooded with requests.
@@ -58,51 +62,66 @@ class HostMatch:
         }
 
 
-def hospitation_hosts(
-    asking: Municipality, *, topic: str | None = None, solution: str | None = None, limit: int = 10
-) -> list[HostMatch]:
-    cases = solution_detail_queryset().live().public()
+def _hosting_cases(topic: str | None, solution: str | None) -> QuerySet[SolutionPage]:
+    """Published cases with at least one host, with what the ranking reads (towns, outcomes) and no
+    more: not the case page's full detail."""
+    cases = SolutionPage.objects.live().public()
     if solution:
         cases = cases.filter(slug=solution)
     if topic:
-        cases = cases.filter(tagged_topics__tag__slug=topic).distinct()
-    cases = solutions_with_hosts(cases)
+        cases = cases.filter(pk__in=TaggedSolution.objects.filter(tag__slug=topic).values("content_object_id"))
+    cases = solutions_with_hosts(cases).select_related("lead_municipality")
+    return cases.prefetch_related(ADOPTERS_PREFETCH, "outcomes")
+
+
+def hospitation_hosts(
+    asking: Municipality, *, topic: str | None = None, solution: str | None = None, limit: int = 10
+) -> list[HostMatch]:
     year = timezone.localdate().year
+    offers: dict[tuple[int, int], tuple[SolutionPage, SolutionHost]] = {}
+    for case in _hosting_cases(topic, solution):
+        for host in solution_hosts(case):
+            if host.municipality.pk != asking.pk:  # a town listed twice for a case counts once, as first listed
+                offers.setdefault((host.municipality.pk, case.pk), (case, host))
+    places_left = host_places_left_many(offers.values(), year)
+    open_offers = [(case, host) for case, host in offers.values() if places_left[host.municipality.pk, case.pk] > 0]
+    similarities = peer_similarities(asking.ags, {host.municipality.ags for _, host in open_offers})
     asked = dict(HospitationRequest.objects.filter(year=year).values_list("host_id").annotate(n=Count("id")))
     matches: list[HostMatch] = []
-    for case in cases:
+    for case, offer in open_offers:  # never a host without capacity: those were left out above
+        host = offer.municipality
+        left = places_left[host.pk, case.pk]
         outcomes = len(case.outcomes.all())
-        for host in (offer.municipality for offer in solution_hosts(case)):
-            if host.pk == asking.pk:
-                continue
-            left = host_capacity_left(case, host, year)
-            if left <= 0:  # never a host without capacity
-                continue
-            similarity, similarity_reasons = peer_similarity(asking.ags, host.ags)
-            distance = distance_km(asking, host)
-            closeness = math.exp(-distance / DISTANCE_SCALE_KM) if distance is not None else 0.5
-            capacity = host_capacity(case, host) or 1
-            score = (
-                HOST_WEIGHTS["similarity"] * similarity
-                + HOST_WEIGHTS["distance"] * closeness
-                + HOST_WEIGHTS["outcomes"] * min(1.0, outcomes / 3)
-                + HOST_WEIGHTS["capacity"] * left / capacity
-            )
-            requests = asked.get(host.pk, 0)
-            score /= 1 + POPULARITY_PENALTY * requests
-            reasons = similarity_reasons[:2]
-            if distance is not None:
-                reasons.append(f"{_de(distance)} km entfernt")
-            if outcomes:
-                reasons.append(
-                    f"{outcomes} dokumentierte Ergebnisse" if outcomes > 1 else "ein dokumentiertes Ergebnis"
-                )
-            reasons.append(f"noch {left} {'Platz' if left == 1 else 'Plätze'} frei in {year}")
-            if requests >= 3:
-                reasons.append(f"schon {requests} Anfragen in diesem Jahr")
-            matches.append(HostMatch(host, case, score, similarity, distance, left, reasons))
+        similarity = similarities[host.ags]
+        distance = distance_km(asking, host)
+        closeness = math.exp(-distance / DISTANCE_SCALE_KM) if distance is not None else 0.5
+        score = (
+            HOST_WEIGHTS["similarity"] * similarity
+            + HOST_WEIGHTS["distance"] * closeness
+            + HOST_WEIGHTS["outcomes"] * min(1.0, outcomes / 3)
+            + HOST_WEIGHTS["capacity"] * left / (offer.visits_per_year or 1)
+        )
+        score /= 1 + POPULARITY_PENALTY * asked.get(host.pk, 0)
+        matches.append(HostMatch(host, case, score, similarity, distance, left))
     matches.sort(key=lambda m: (-m.score, m.municipality.ags, m.solution.slug))
-    return matches[:limit]
+    matches = matches[:limit]
+    for match in matches:  # the reasons only for the hosts returned: each reads the register
+        _host_reasons(asking, match, year, asked.get(match.municipality.pk, 0))
+    return matches
+
+
+def _host_reasons(asking: Municipality, match: HostMatch, year: int, requests: int) -> None:
+    reasons = peer_similarity(asking.ags, match.municipality.ags)[1][:2]
+    if match.distance_km is not None:
+        reasons.append(f"{_de(match.distance_km)} km entfernt")
+    outcomes = len(match.solution.outcomes.all())
+    if outcomes:
+        reasons.append(f"{outcomes} dokumentierte Ergebnisse" if outcomes > 1 else "ein dokumentiertes Ergebnis")
+    left = match.capacity_left
+    reasons.append(f"noch {left} {'Platz' if left == 1 else 'Plätze'} frei in {year}")
+    if requests >= 3:
+        reasons.append(f"schon {requests} Anfragen in diesem Jahr")
+    match.reasons = reasons
 
 
 @dataclass
@@ -125,26 +144,140 @@ class SupplierMatch:
         }
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """A published case that names suppliers, as the supplier ranking reads it."""
+
+    case_id: int
+    slug: str
+    lead_ags: str | None
+    outcomes: int
+    topics: frozenset[str]
+    suppliers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _References:
+    version: tuple
+    cases: tuple[_Reference, ...]
+    supplier_topics: dict[int, frozenset[str]]
+
+
+_references_lock = threading.Lock()
+_references_cache: _References | None = None
+_references_checked_at = 0.0
+
+
+def _references_version() -> tuple:
+    """The published cases as the peers register sees them (publishing, unpublishing, moving, deleting
+    all change it), plus what changes without a publication: suppliers and their topics (snippets) and
+    view restrictions (a case behind one is not public)."""
+    versions = [peers_version()]
+    for model in (Supplier, Supplier.topics.through, PageViewRestriction):
+        row = model.objects.aggregate(n=Count("pk"), ids=Sum("pk"))
+        versions.append((row["n"], row["ids"]))
+    return tuple(versions)
+
+
+def _references_build(version: tuple) -> _References:
+    links = SolutionPage.suppliers.through.objects
+    cases = SolutionPage.objects.live().public().filter(pk__in=links.values("solutionpage_id"))
+    ids = cases.values("pk")
+    suppliers: dict[int, list[int]] = defaultdict(list)
+    for case_id, supplier_id in (
+        links.filter(solutionpage__in=ids).order_by("pk").values_list("solutionpage_id", "supplier_id")
+    ):
+        suppliers[case_id].append(supplier_id)
+    outcomes = dict(
+        SolutionOutcome.objects.filter(page__in=ids)
+        .order_by()
+        .values("page_id")
+        .annotate(n=Count("pk"))
+        .values_list("page_id", "n")
+    )
+    topics: dict[int, set[str]] = defaultdict(set)
+    for case_id, slug in TaggedSolution.objects.filter(content_object__in=ids).values_list(
+        "content_object_id", "tag__slug"
+    ):
+        topics[case_id].add(slug)
+    supplier_topics: dict[int, set[str]] = defaultdict(set)
+    for supplier_id, slug in Supplier.topics.through.objects.values_list("supplier_id", "topic__slug"):
+        supplier_topics[supplier_id].add(slug)
+    references = tuple(
+        _Reference(pk, slug, lead_ags, outcomes.get(pk, 0), frozenset(topics[pk]), tuple(suppliers[pk]))
+        for pk, slug, lead_ags in cases.order_by("pk").values_list("pk", "slug", "lead_municipality__ags")
+    )
+    return _References(version, references, {pk: frozenset(t) for pk, t in supplier_topics.items()})
+
+
+def _references() -> _References:
+    """Every published case that names a supplier, compact (ids, slugs, the lead town's AGS, counts),
+    cached per process and rebuilt when ``_references_version`` changes; checked at most every
+    PEERS_VERSION_CHECK_SECONDS, as the peers register is. Titles, towns' names and suppliers are read
+    fresh for the few references a ranking returns."""
+    global _references_cache, _references_checked_at
+    cached = _references_cache
+    now = time.monotonic()
+    if cached is not None and now - _references_checked_at < settings.PEERS_VERSION_CHECK_SECONDS:
+        return cached
+    version = _references_version()
+    _references_checked_at = now
+    if cached is not None and cached.version == version:
+        return cached
+    with _references_lock:  # one thread rebuilds, the others wait and reuse it
+        if _references_cache is None or _references_cache.version != version:
+            _references_cache = _references_build(version)
+        return _references_cache
+
+
+def suppliers_references_cache_clear() -> None:
+    global _references_cache
+    with _references_lock:
+        _references_cache = None
+
+
 def suppliers_list(asking: Municipality, *, topic: str | None = None, limit: int = 10) -> list[SupplierMatch]:
-    cases = solution_detail_queryset().live().public().filter(suppliers__isnull=False).distinct()
-    if topic:
-        cases = cases.filter(Q(tagged_topics__tag__slug=topic) | Q(suppliers__topics__slug=topic)).distinct()
-    by_supplier: dict[int, list[tuple[float, SolutionPage, list[str]]]] = defaultdict(list)
-    suppliers: dict[int, Supplier] = {}
+    """Suppliers ranked by their best SUPPLIER_TOP_REFERENCES references: cases in towns similar to the
+    asking one (its own: 1), a quarter more with documented outcomes. Ranks from the compact
+    ``_references`` and then reads only the suppliers and the cases it returns, so the time hardly grows
+    with the number of cases."""
+    table = _references()
+    cases = table.cases
+    if topic:  # the case has the topic, or one of its suppliers offers it
+        cases = tuple(
+            c for c in cases if topic in c.topics or any(topic in table.supplier_topics.get(s, ()) for s in c.suppliers)
+        )
+    similarities = peer_similarities(asking.ags, {c.lead_ags for c in cases if c.lead_ags})
+    by_supplier: dict[int, list[tuple[float, _Reference]]] = defaultdict(list)
     for case in cases:
-        lead = case.lead_municipality
-        similarity, why = peer_similarity(asking.ags, lead.ags) if lead else (0.0, [])
-        if lead is not None and lead.pk == asking.pk:
-            similarity, why = 1.0, ["in Ihrer eigenen Kommune im Einsatz"]
-        weight = similarity * (1.25 if len(case.outcomes.all()) else 1.0)
-        for supplier in case.suppliers.all():
-            suppliers[supplier.pk] = supplier
-            by_supplier[supplier.pk].append((weight, case, why))
-    matches = []
+        similarity = similarities[case.lead_ags] if case.lead_ags else 0.0
+        if case.lead_ags == asking.ags:
+            similarity = 1.0
+        weight = similarity * (1.25 if case.outcomes else 1.0)
+        for supplier_id in case.suppliers:
+            by_supplier[supplier_id].append((weight, case))
+    suppliers = Supplier.objects.in_bulk(list(by_supplier))
+    ranked = []
     for pk, refs in by_supplier.items():
+        if pk not in suppliers:  # deleted since the table was built
+            continue
         refs.sort(key=lambda r: (-r[0], r[1].slug))
         best = refs[:SUPPLIER_TOP_REFERENCES]
-        score = sum(r[0] for r in best) / SUPPLIER_TOP_REFERENCES
+        ranked.append((sum(r[0] for r in best) / SUPPLIER_TOP_REFERENCES, suppliers[pk], best, len(refs)))
+    ranked.sort(key=lambda r: (-r[0], r[1].name))
+    ranked = ranked[:limit]
+    pages = (
+        SolutionPage.objects.live()
+        .public()
+        .filter(pk__in=[ref.case_id for *_, best, _ in ranked for _, ref in best])
+        .select_related("lead_municipality")
+        .in_bulk()
+    )
+    matches = []
+    for score, supplier, best, count in ranked:
+        shown = [(weight, ref, pages[ref.case_id]) for weight, ref in best if ref.case_id in pages]
+        if not shown:  # unpublished since the table was built
+            continue
         references = [
             {
                 "slug": case.slug,
@@ -152,20 +285,19 @@ def suppliers_list(asking: Municipality, *, topic: str | None = None, limit: int
                 "url": case.url,
                 "municipality": case.lead_municipality.name if case.lead_municipality else None,
                 "similarity": round(weight, 4),
-                "outcomes": len(case.outcomes.all()),
+                "outcomes": ref.outcomes,
             }
-            for weight, case, _ in best
+            for weight, ref, case in shown
         ]
-        top_case = best[0][1]
+        top = shown[0][2].lead_municipality
         reasons = []
-        if top_case.lead_municipality is not None:
-            reasons.append(
-                f"im Einsatz in {top_case.lead_municipality.name}" + (f" ({best[0][2][0]})" if best[0][2] else "")
-            )
-        if len(refs) > 1:
-            reasons.append(f"{len(refs)} Referenzen im Baukasten")
+        if top is not None:
+            own = top.ags == asking.ags
+            why = ["in Ihrer eigenen Kommune im Einsatz"] if own else peer_similarity(asking.ags, top.ags)[1]
+            reasons.append(f"im Einsatz in {top.name}" + (f" ({why[0]})" if why else ""))
+        if count > 1:
+            reasons.append(f"{count} Referenzen im Baukasten")
         if any(r["outcomes"] for r in references):
             reasons.append("mit dokumentierten Ergebnissen")
-        matches.append(SupplierMatch(suppliers[pk], score, references, reasons))
-    matches.sort(key=lambda m: (-m.score, m.supplier.name))
-    return matches[:limit]
+        matches.append(SupplierMatch(supplier, score, references, reasons))
+    return matches

@@ -77,6 +77,9 @@ def more(tmp_path, register, index):
         ("/suche/?q=Straßenschäden&topic=strassen-infrastruktur&size_class=kleinstadt", 25),
         ("/themen/strassen-infrastruktur/", 25),
         ("/api/v1/solutions/?q=Straßenschäden", 15),
+        # every added case names the supplier vialytics: its references grow, the queries do not
+        ("/api/v1/municipalities/15083245/suppliers/", 10),
+        ("/api/v1/municipalities/15083245/suppliers/?topic=strassen-infrastruktur", 10),
     ],
 )
 def test_query_count_does_not_grow_with_the_data(client, more, settings, url, limit):
