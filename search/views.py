@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from search.params import ParamError, parse_search_params
 from search.service import search
+from search.suggest import spelling_suggestions
 from search.types import FACETS
 from solutions.models import Topic
 
@@ -20,6 +21,15 @@ def _url(params: dict[str, list[str]], **changes) -> str:
     merged = {k: list(v) for k, v in params.items() if k not in ("page",)}
     merged.update({k: v for k, v in changes.items() if v is not None})
     return "?" + urlencode([(k, v) for k, values in merged.items() for v in values if v], doseq=False)
+
+
+def _sections(result, offset: int) -> list[dict]:
+    fitting = [hit for hit in result.hits if not hit.weak]
+    weak = [hit for hit in result.hits if hit.weak]
+    sections = [{"weak": False, "hits": fitting, "start": offset + 1}] if fitting else []
+    if weak:
+        sections.append({"weak": True, "hits": weak, "start": offset + len(fitting) + 1})
+    return sections
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -55,6 +65,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "prev_url": _url(params, page=[str(query.page - 1)]) if query.page > 1 else None,
         "next_url": _url(params, page=[str(query.page + 1)]) if result and query.page < pages else None,
         "nearest_topics": Topic.objects.order_by("name")[:8] if result is not None and result.total == 0 else [],
+        # the fitting hits, then the weak matches under their own heading (see ranking.WEAK_FLOOR)
+        "hit_sections": _sections(result, (query.page - 1) * PAGE_SIZE) if result else [],
+        "weak_count": result.total - result.fitting if result else 0,
+        "spelling": spelling_suggestions(query.text) if result is not None and not result.total and query.text else [],
         "hidden_params": [(k, v) for k, values in params.items() if k != "q" for v in values],
     }
     return render(request, "search/search.html", context)
