@@ -37,7 +37,8 @@ FEEDBACK_WEIGHT = 1.0
 # one), so every query "finds" its nearest cases, "xyzzy" included. The absolute evidence for a candidate is its
 # cosine to the query plus EVIDENCE_LEXICAL_WEIGHT × lexical confidence × its BM25 share of the best: e5 puts
 # any German text at a cosine of about 0.80 to any query, a case that really fits reaches 0.85–0.92 or matches
-# the query's words. A query none of whose candidates reaches FIT_FLOOR finds nothing; a hit below WEAK_FLOOR
+# the query's words (fully when an editors' synonym reaches one of them). A query none of whose candidates reaches
+# FIT_FLOOR finds nothing; a hit below WEAK_FLOOR
 # is shown as a weak match, after the fitting ones. Calibrated with bench/relevance.py on the judged queries
 # (none falls below FIT_FLOOR, nDCG@10 per kind unchanged within ±0.005) and on bench/relevance/unrelated.jsonl.
 EVIDENCE_LEXICAL_WEIGHT = 0.1
@@ -148,9 +149,9 @@ def evidence(
     }
 
 
-def nothing_fits(evidences: Mapping[int, float], within: Callable[[int], bool] | None = None) -> bool:
-    """True when no candidate (that passes the filters) reaches FIT_FLOOR."""
-    return all(score < FIT_FLOOR for doc, score in evidences.items() if within is None or within(doc))
+def nothing_fits(evidences: Mapping[int, float]) -> bool:
+    """True when no candidate reaches FIT_FLOOR."""
+    return all(score < FIT_FLOOR for score in evidences.values())
 
 
 def fitting_first(kept: list[int], evidences: Mapping[int, float]) -> tuple[list[int], int]:

@@ -42,8 +42,13 @@ def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
             within=found.within,
         )
         if query.mode == Mode.HYBRID and found.vector is not None:
-            evidences = ranking.evidence(found.lexical, found.semantic, found.confidence, found.within)
-            if ranking.nothing_fits(evidences, found.within):
+            # a word the editors' synonyms reach belongs to the domain ("Schlaglöcher" → "Straßenschaden"): its
+            # lexical match counts fully, not at the confidence's discount for bridged words
+            lexical_weight = 1.0 if terms.synonym_bridged else found.confidence
+            evidences = ranking.evidence(found.lexical, found.semantic, lexical_weight, found.within)
+            # whether anything fits is asked of the whole collection, not of the filters: a filter narrows a
+            # meaningful search (its cases may all be weak matches, and are marked so) but cannot make one of "xyzzy"
+            if ranking.nothing_fits(evidences):
                 scores = {}
     else:  # no words: every case, most recently confirmed first
         scores, facts = backend.recent(today)
