@@ -14,6 +14,7 @@ from search import ranking
 from search.indexing import process_outbox
 from search.params import parse_search_params
 from search.service import search, search_with
+from search.synonyms import load_starter_thesaurus
 from tests.factories.register import municipality
 from tests.factories.solutions import publish_cases
 
@@ -48,7 +49,9 @@ GENUINE = {
 
 @pytest.fixture
 def demo(tmp_path, index, backend_name, fresh_caches):
-    """The 25 cases ``setup_demo`` publishes, with the municipalities of the demo register."""
+    """The 25 cases ``setup_demo`` publishes, with the municipalities of the demo register and, as there,
+    the starter thesaurus."""
+    load_starter_thesaurus()
     lines = [json.loads(line) for line in DEMO_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
     with DEMO_REGISTER.open(encoding="utf-8-sig", newline="") as source:  # lead towns and adopters
         for row in csv.DictReader(source):
