@@ -1,5 +1,7 @@
 """Relevance benchmark: nDCG@10 and recall@10 per backend, ranking mode and query kind on the judged
-collection in bench/relevance/ (fictional cases, graded mayor queries).
+collection in bench/relevance/ (fictional cases, graded mayor queries), the mean number of hits the judged
+queries report, and how many of the deliberately unrelated queries (bench/relevance/unrelated.jsonl:
+nonsense, English, topics no municipality case is about) answer with no hit at all.
 
     .venv/bin/python bench/relevance.py [--register PATH]
 
@@ -88,31 +90,46 @@ def main() -> None:
     from search.types import Mode
 
     queries = [json.loads(line) for line in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    unrelated = [json.loads(line) for line in (HERE / "unrelated.jsonl").read_text(encoding="utf-8").splitlines()]
     runners = {
         backend.name: partial(search_with, backend) for backend in [database_backend(), *configured_external_backends()]
     }
 
     print(f"{len(queries)} Anfragen, nDCG@{K} / recall@{K}")
-    header = f"{'Backend':14s} {'Modus':9s} {'Art':9s} {'n':>3s} {'nDCG@10':>8s} {'recall@10':>9s}"
+    print("Treffer: mittlere Trefferzahl (count), passend: davon passende (ohne schwache Treffer)")
+    columns = ["nDCG@10", "recall@10", "Treffer", "passend"]
+    header = f"{'Backend':14s} {'Modus':9s} {'Art':9s} {'n':>3s} " + " ".join(f"{c:>9s}" for c in columns)
     print(header)
     print("-" * len(header))
     for backend_name, run in runners.items():
         for mode in (Mode.LEXICAL, Mode.SEMANTIC, Mode.HYBRID):
-            per_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
+            per_kind: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+            fitting: dict[str, list[int]] = defaultdict(list)  # hits that fit (the rest: weak matches)
             for q in queries:
                 params = {"q": [q["text"]], "mode": [mode.value], "page_size": ["10"]}
                 for key, values in q["filters"].items():
                     params[key] = list(values)
                 result = run(parse_search_params(params))
                 ranked = [hit.slug for hit in result.hits]
-                scores = (ndcg_at_k(ranked, q["judgments"]), recall_at_k(ranked, q["judgments"]))
+                scores = (ndcg_at_k(ranked, q["judgments"]), recall_at_k(ranked, q["judgments"]), result.total)
+                fitting[q["kind"]].append(getattr(result, "fitting", result.total))
+                fitting["alle"].append(fitting[q["kind"]][-1])
                 per_kind[q["kind"]].append(scores)
                 per_kind["alle"].append(scores)
             for kind in sorted(per_kind, key=lambda k: (k == "alle", k)):
                 values = per_kind[kind]
                 ndcg = sum(v[0] for v in values) / len(values)
                 recall = sum(v[1] for v in values) / len(values)
-                print(f"{backend_name:14s} {mode.value:9s} {kind:9s} {len(values):3d} {ndcg:8.3f} {recall:9.3f}")
+                hits = sum(v[2] for v in values) / len(values)
+                fit = sum(fitting[kind]) / len(values)
+                row = f"{backend_name:14s} {mode.value:9s} {kind:9s} {len(values):3d}"
+                print(f"{row} {ndcg:9.3f} {recall:9.3f} {hits:9.1f} {fit:9.1f}")
+            answered = [run(parse_search_params({"q": [q["text"]], "mode": [mode.value]})).total for q in unrelated]
+            empty = sum(1 for total in answered if total == 0)
+            print(
+                f"{backend_name:14s} {mode.value:9s} fremde Anfragen ohne Treffer: {empty}/{len(unrelated)}"
+                f" (Treffer Ø {sum(answered) / len(answered):.1f})"
+            )
             print()
 
 

@@ -42,6 +42,7 @@ class Hit(Schema):
     municipality: Place | None
     highlight: str
     reasons: list[str]
+    weak: bool = Field(False, description="schwacher Treffer: passt weniger gut, steht nach den passenden")
 
 
 class FacetValue(Schema):
@@ -52,6 +53,7 @@ class FacetValue(Schema):
 
 class SearchOut(Schema):
     count: int
+    fitting: int = Field(..., description="wie viele der count Treffer passen; die übrigen sind schwache Treffer")
     results: list[Hit]
     facets: dict[str, list[FacetValue]]
     backend: str = Field(..., description="database oder elasticsearch")
@@ -127,6 +129,7 @@ SEARCH_PARAMETERS = [
 def result_json(result: SearchResult) -> dict:
     return {
         "count": result.total,
+        "fitting": result.fitting,
         "results": [
             {
                 "slug": h.slug,
@@ -139,6 +142,7 @@ def result_json(result: SearchResult) -> dict:
                 "municipality": h.municipality,
                 "highlight": h.highlight,
                 "reasons": h.reasons,
+                "weak": h.weak,
             }
             for h in result.hits
         ],

@@ -26,6 +26,7 @@ class QueryTerms:
     phrase: tuple[str, ...]  # query terms in order, for the phrase bonus
     bridged: frozenset[str] = frozenset()  # query terms with a synonym or a typo correction
     alternatives: frozenset[str] = frozenset()  # whole synonym words and corrections, without compound parts
+    synonym_bridged: frozenset[str] = frozenset()  # query terms the editors' synonyms reach (no typo guesses)
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -98,6 +99,7 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
     phrase = tuple(analysis.analyze_query(text))
     expansions: list[str] = []
     bridged: set[str] = set()
+    synonym_bridged: set[str] = set()
     alternatives: set[str] = set()
     synonyms = synonym_map()
     if synonyms:
@@ -110,6 +112,7 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
                         expansions.extend(index_terms.split())
                         alternatives.update(query_terms.split())
                         bridged.update(words)
+                        synonym_bridged.update(words)
     if vocabulary:
         # a real word the index does not hold ("Schlange") is no misspelling of one it holds ("Schlag")
         real_words = {
@@ -130,4 +133,5 @@ def build_query_terms(text: str, vocabulary: Mapping[str, int] | None = None) ->
         phrase=phrase,
         bridged=frozenset(bridged),
         alternatives=frozenset(alternatives),
+        synonym_bridged=frozenset(synonym_bridged),
     )

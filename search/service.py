@@ -14,7 +14,7 @@ from search.facets import select
 from search.hits import make_hit
 from search.labels import facet_labels
 from search.near import asking_municipality, lead_profiles
-from search.types import SearchQuery, SearchResult
+from search.types import Mode, SearchQuery, SearchResult
 
 
 def search(query: SearchQuery) -> SearchResult:
@@ -27,6 +27,7 @@ def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
     """The pipeline on the given backend, without fallback (``bench/relevance.py`` compares backends)."""
     today = timezone.localdate()
     terms = None
+    evidences: dict[int, float] | None = None  # hybrid search only: see ranking.FIT_FLOOR
     if query.text.strip():
         found = backend.candidates(query)
         terms, facts = found.terms, found.facts
@@ -40,6 +41,15 @@ def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
             confidence=found.confidence,
             within=found.within,
         )
+        if query.mode == Mode.HYBRID and found.vector is not None:
+            # a word the editors' synonyms reach belongs to the domain ("Schlaglöcher" → "Straßenschaden"): its
+            # lexical match counts fully, not at the confidence's discount for bridged words
+            lexical_weight = 1.0 if terms.synonym_bridged else found.confidence
+            evidences = ranking.evidence(found.lexical, found.semantic, lexical_weight, found.within)
+            # whether anything fits is asked of the whole collection, not of the filters: a filter narrows a
+            # meaningful search (its cases may all be weak matches, and are marked so) but cannot make one of "xyzzy"
+            if ranking.nothing_fits(evidences):
+                scores = {}
     else:  # no words: every case, most recently confirmed first
         scores, facts = backend.recent(today)
     scores = {doc: s for doc, s in scores.items() if doc in facts}
@@ -63,13 +73,17 @@ def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
         ranking.min_share(query.mode) if terms else 0.0,
         order=ranked,
     )
+    fitting = len(kept)
+    if evidences is not None:
+        kept, fitting = ranking.fitting_first(kept, evidences)
     start = (query.page - 1) * query.page_size
     page_ids = kept[start : start + query.page_size]
     stored = backend.stored(page_ids, facts, bodies=terms is not None)
     marked = terms.marked if terms else frozenset()
-    hits = [
-        make_hit(stored[doc].page_id, stored[doc].fields, ranked[doc], reasons[doc], stored[doc].body, marked)
-        for doc in page_ids
-        if doc in stored
-    ]
-    return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=backend.name)
+    hits = []
+    for position, doc in enumerate(page_ids, start=start):
+        if doc in stored:
+            hit = make_hit(stored[doc].page_id, stored[doc].fields, ranked[doc], reasons[doc], stored[doc].body, marked)
+            hit.weak = position >= fitting
+            hits.append(hit)
+    return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=backend.name, fitting=fitting)

@@ -39,3 +39,12 @@ def suggestions(text: str) -> dict:
         "topics": topics,
         "municipalities": municipalities,
     }
+
+
+def spelling_suggestions(text: str, limit: int = 3) -> list[dict]:
+    """For a search that found nothing: topics and case titles whose names start with or contain what was
+    typed ({"label", "url"}); empty when none does (nothing is made up)."""
+    found = suggestions(text)
+    items = [{"label": t["name"], "url": t["url"]} for t in found["topics"]]
+    items += [{"label": s["title"], "url": s["url"]} for s in found["solutions"]]
+    return items[:limit]

@@ -44,6 +44,7 @@ class Hit:
     municipality: dict | None  # {"ags", "name", "state", "population", "size_class", "size_class_label"}
     highlight: str = ""
     reasons: list[str] = field(default_factory=list)
+    weak: bool = False  # a weak match, listed after the fitting hits (see ranking.WEAK_FLOOR)
 
 
 @dataclass
@@ -62,3 +63,4 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     backend: str  # "database" | "elasticsearch"
     degraded: bool = False  # Elasticsearch configured but unreachable
+    fitting: int = 0  # how many of the ``total`` hits fit; the weak matches follow them

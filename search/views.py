@@ -11,6 +11,7 @@ from municipalities.models import Municipality
 from search.near import member_town, town_name
 from search.params import ParamError, parse_search_params
 from search.service import search
+from search.suggest import spelling_suggestions
 from search.types import FACETS
 from solutions.models import Topic
 
@@ -33,6 +34,15 @@ def _member_near(request: HttpRequest, own: Municipality, params: dict[str, list
     other = [v for v in params["near"] if v.strip() and v.strip() != own.ags]
     params["near"] = other
     return (other or ([own.ags] if prefer else [])), ([] if prefer else ["0"])
+
+
+def _sections(result, offset: int) -> list[dict]:
+    fitting = [hit for hit in result.hits if not hit.weak]
+    weak = [hit for hit in result.hits if hit.weak]
+    sections = [{"weak": False, "hits": fitting, "start": offset + 1}] if fitting else []
+    if weak:
+        sections.append({"weak": True, "hits": weak, "start": offset + len(fitting) + 1})
+    return sections
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -72,6 +82,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "prev_url": _url(params, page=[str(query.page - 1)]) if query.page > 1 else None,
         "next_url": _url(params, page=[str(query.page + 1)]) if result and query.page < pages else None,
         "nearest_topics": Topic.objects.order_by("name")[:8] if result is not None and result.total == 0 else [],
+        # the fitting hits, then the weak matches under their own heading (see ranking.WEAK_FLOOR)
+        "hit_sections": _sections(result, (query.page - 1) * PAGE_SIZE) if result else [],
+        "weak_count": result.total - result.fitting if result else 0,
+        "spelling": spelling_suggestions(query.text) if result is not None and not result.total and query.text else [],
         "hidden_params": [(k, v) for k, values in params.items() if k != "q" for v in values],
         "own_town": own,
         "prefers_own": own is not None and query.near == own.ags,
