@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.api_schema import DEFAULT_PAGE_SIZE
 from municipalities.models import Municipality
 from search.near import member_town, town_name
 from search.params import ParamError, parse_search_params
@@ -16,7 +17,6 @@ from search.types import FACETS
 from solutions.models import Topic
 
 FACET_TITLES = {"topic": "Thema", "size_class": "Größe (nach Einwohnerzahl)", "state": "Bundesland", "status": "Stand"}
-PAGE_SIZE = 10
 
 
 def _url(params: dict[str, list[str]], **changes) -> str:
@@ -46,13 +46,15 @@ def _sections(result, offset: int) -> list[dict]:
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "near", "mode")}
+    params = {
+        k: request.GET.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "near", "mode", "page_size")
+    }
     given = dict(request.GET.lists())
     own = member_town(request.user)
     if own is not None:
         given["near"], params["similar"] = _member_near(request, own, params)
     try:
-        query = parse_search_params(given, default_page_size=PAGE_SIZE)
+        query = parse_search_params(given, default_page_size=DEFAULT_PAGE_SIZE)
     except ParamError as exc:
         typed = (params["q"] or [""])[-1][:499]
         return render(request, "search/search.html", {"error": exc.detail, "query": typed}, status=400)
@@ -71,7 +73,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                         {"label": value.label, "facet": FACET_TITLES[facet], "url": _url(params, **{key: toggled})}
                     )
             facet_groups.append({"name": facet, "title": FACET_TITLES[facet], "values": values})
-    pages = max(1, -(-result.total // PAGE_SIZE)) if result else 1
+    pages = max(1, -(-result.total // query.page_size)) if result else 1
     context = {
         "query": query.text,
         "result": result,
@@ -83,7 +85,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "next_url": _url(params, page=[str(query.page + 1)]) if result and query.page < pages else None,
         "nearest_topics": Topic.objects.order_by("name")[:8] if result is not None and result.total == 0 else [],
         # the fitting hits, then the weak matches under their own heading (see ranking.WEAK_FLOOR)
-        "hit_sections": _sections(result, (query.page - 1) * PAGE_SIZE) if result else [],
+        "hit_sections": _sections(result, (query.page - 1) * query.page_size) if result else [],
         "weak_count": result.total - result.fitting if result else 0,
         "spelling": spelling_suggestions(query.text) if result is not None and not result.total and query.text else [],
         "hidden_params": [(k, v) for k, values in params.items() if k != "q" for v in values],

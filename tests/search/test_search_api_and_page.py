@@ -111,3 +111,16 @@ def test_search_page_bad_filter_is_a_400_page_that_keeps_the_query(client, index
 def test_case_page_shows_related_cases(client, indexed):
     html = client.get("/praxisbeispiele/calw-strassenlaterne/").content.decode()
     assert "Ähnliche Praxisbeispiele" in html
+
+
+def test_the_page_counts_its_pages_with_the_page_size_it_was_asked_for(client, indexed):
+    """/suche/ accepted page_size but counted pages of 10 and dropped the size from its links, so the
+    second page repeated or skipped cases."""
+    api = client.get("/api/v1/solutions/", {"q": "Straße", "mode": "lexical", "page_size": 50}).json()
+    assert api["count"] >= 3
+    html = client.get("/suche/", {"q": "Straße", "mode": "lexical", "page_size": 2}).content.decode()
+    assert f"Seite 1 von {-(-api['count'] // 2)}" in html
+    assert "page_size=2" in html.split('rel="next"')[0].rsplit("<a", 1)[1]
+    second = client.get("/suche/", {"q": "Straße", "mode": "lexical", "page_size": 2, "page": 2}).content.decode()
+    first_titles = {r["title"] for r in api["results"][:2]}
+    assert not any(f">{title}</a>" in second for title in first_titles)
