@@ -5,6 +5,7 @@ created by setup_demo alone and only once."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,13 @@ def test_each_sample_login_signs_in_and_sees_the_label(client, demo, login):
     assert f"Tandemrunde ({DEMO_LABEL})" in page
     form = client.get(reverse("matching:tandem-apply")).content.decode()
     assert f"Tandemrunde ({DEMO_LABEL})" in form
+
+
+def test_the_printed_admin_login_opens_the_admin(client, demo):
+    """The admin's login asks for the e-mail address; the printed credentials must fit that field."""
+    email, password = re.search(r"E-Mail-Adresse „([^“]+)“ \(oder „admin“\), Passwort „([^“]+)“", demo).groups()
+    response = client.post("/admin/login/", {"username": email, "password": password})
+    assert response.status_code == 302 and client.get("/admin/").status_code == 200
 
 
 def test_nothing_is_invented_without_setup_demo(site):

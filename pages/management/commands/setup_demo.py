@@ -89,8 +89,12 @@ class Command(BaseCommand):
                 f"Beispielkonten ({DEMO_LABEL}, nur für die lokale Demo) – Anmeldung unter /konto/anmelden/:"
             )
         )
+        role_width = max((len(login.role) for login in logins), default=0)
+        email_width = max((len(login.email) for login in logins), default=0)
         for login in logins:
-            self.stdout.write(f"  {login.role:<36} E-Mail-Adresse {login.email:<36} Passwort {login.password}")
+            self.stdout.write(
+                f"  {login.role:<{role_width}} E-Mail-Adresse {login.email:<{email_width}} Passwort {login.password}"
+            )
 
     def _ensure_editor(self) -> None:
         users = get_user_model()
@@ -100,7 +104,7 @@ class Command(BaseCommand):
         users.objects.create_superuser("admin", "admin@localhost", password)
         self.stdout.write(
             self.style.WARNING(
-                f"Redaktionskonto angelegt: Benutzername „admin“, Passwort „{password}“ "
+                f"Redaktionskonto angelegt: E-Mail-Adresse „admin@localhost“ (oder „admin“), Passwort „{password}“ "
                 "(nur für die lokale Demo; bitte notieren)."
             )
         )
