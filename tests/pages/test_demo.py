@@ -102,6 +102,21 @@ def test_sample_hosts_exist_and_are_labelled_on_the_case_page(client, demo):
         assert f"{DEMO_LABEL}: Für die Demo erfunden" in entry, entry
 
 
+def test_the_profiles_label_invented_hosts_too(client, demo):
+    """Profiles list hosts as well: their own („… empfängt Hospitationen“) and those nearby."""
+    hosting = solutions_with_hosts(SolutionPage.objects.live()).select_related("lead_municipality")
+    for page in hosting:
+        town = page.lead_municipality
+        own = client.get(town.get_absolute_url()).content.decode()
+        said = own[own.index(f"{town.name} empfängt Hospitationen") :]
+        assert f"{DEMO_LABEL}: Für die Demo erfunden" in said[: said.index("</p>")], town.name
+    neighbour = Municipality.objects.get(ags="15083245")  # Gröningen, beside Barleben
+    html = client.get(neighbour.get_absolute_url()).content.decode()
+    nearby = html[html.index("Hospitationen in der Nähe") :]
+    nearby = nearby[: nearby.index("</section>")]
+    assert nearby.count("Hospitation anfragen") == nearby.count(f"{DEMO_LABEL}: Für die Demo erfunden") > 0
+
+
 def test_the_sample_hosts_cover_every_way_a_request_is_answered(client, demo):
     pages = {host.slug: SolutionPage.objects.get(slug=host.slug) for host in DEMO_HOSTS}
     kinds = {slug: hospitation_addressee(page, page.lead_municipality).kind for slug, page in pages.items()}
