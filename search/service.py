@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from search import ranking
+from search import analysis, ranking
 from search.backends import answer_with_fallback
 from search.candidates import SearchBackend
 from search.facets import select
@@ -21,6 +21,18 @@ def search(query: SearchQuery) -> SearchResult:
     result, degraded = answer_with_fallback(lambda backend: search_with(backend, query))
     result.degraded = degraded
     return result
+
+
+def _titles_holding_the_query(backend: SearchBackend, found, text: str, evidences: dict[int, float]) -> set[int]:
+    """Among the best lexical candidates that would count as weak, those whose title holds every word of the
+    query: typing a case's title finds it, whatever the embedding makes of a name, an abbreviation or a coined
+    compound. Titles are read only for such doubtful candidates (a query for nonsense has none)."""
+    words = set(analysis.analyze_query(text))
+    doubtful = [doc for doc in ranking.best(found.lexical, 3) if evidences.get(doc, 0.0) < ranking.FIT_FLOOR]
+    if not words or not doubtful:
+        return set()
+    stored = backend.stored(doubtful, found.facts, bodies=False)
+    return {doc for doc, case in stored.items() if words <= set(analysis.analyze(str(case.fields.get("title") or "")))}
 
 
 def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
@@ -46,6 +58,8 @@ def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
             # lexical match counts fully, not at the confidence's discount for bridged words
             lexical_weight = 1.0 if terms.synonym_bridged else found.confidence
             evidences = ranking.evidence(found.lexical, found.semantic, lexical_weight, found.within)
+            for doc in _titles_holding_the_query(backend, found, query.text, evidences):
+                evidences[doc] = max(evidences[doc], ranking.FIT_FLOOR)
             # whether anything fits is asked of the whole collection, not of the filters: a filter narrows a
             # meaningful search (its cases may all be weak matches, and are marked so) but cannot make one of "xyzzy"
             if ranking.nothing_fits(evidences):

