@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,6 +17,7 @@ from django.db import connections
 from django.utils import timezone
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, orm_beside_playwright, require_browser
+from tests.factories.embeddings import embeddings_reused
 
 TODAY = timezone.localdate()
 
@@ -174,22 +174,6 @@ def _reset_search_caches() -> None:
     lexical.reset()
 
 
-_embeddings: list[tuple[str, str, bytes]] = []
-
-
-@contextmanager
-def _embeddings_reused() -> Iterator[None]:
-    """The real e5 model embeds each case once per session, not once per test: the project's own
-    embedding cache is refilled from the first test's rows after every flush (same vectors)."""
-    from search.models import EmbeddingCache
-
-    EmbeddingCache.objects.bulk_create(
-        [EmbeddingCache(content_hash=h, model=m, vector=v) for h, m, v in _embeddings], ignore_conflicts=True
-    )
-    yield
-    _embeddings[:] = [(e.content_hash, e.model, bytes(e.vector)) for e in EmbeddingCache.objects.all()]
-
-
 @pytest.fixture
 def site_data(browser, live_server, tmp_path) -> SiteData:
     """Six towns, three published cases (Barleben hosts visits), five approved members, an editor
@@ -215,7 +199,7 @@ def site_data(browser, live_server, tmp_path) -> SiteData:
         "groeningen": municipality("15083245", "Gröningen", 3525, district_name="Börde", lat=51.94, lon=11.21),
         "wolmirstedt": municipality("15083565", "Wolmirstedt", 11782, district_name="Börde", lat=52.25, lon=11.63),
     }
-    with _embeddings_reused():
+    with embeddings_reused():
         cases = {page.slug: page for page in publish_cases(tmp_path, *CASES)}
         process_outbox()
 

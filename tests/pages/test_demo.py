@@ -22,6 +22,7 @@ from pages.demo import DEMO_HOSTS, DEMO_LABEL, DEMO_LOGINS, demo_cases_with_host
 from search.models import IndexTask, SearchEntry
 from solutions.models import SolutionPage
 from solutions.selectors import solutions_with_hosts
+from tests.factories.embeddings import embeddings_reused
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,9 @@ SMALL_REGISTER = ROOT / "municipalities" / "demo" / "register.csv"
 
 def setup_demo() -> str:
     out = io.StringIO()
-    call_command("setup_demo", register=SMALL_REGISTER, stdout=out, stderr=io.StringIO())
+    # The model embeds the 25 cases once per test session, not once per test (the vectors are the same).
+    with embeddings_reused():
+        call_command("setup_demo", register=SMALL_REGISTER, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
