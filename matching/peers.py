@@ -7,19 +7,17 @@ query scores one row against its size class ±1 on the fly; no precomputed table
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, Max, Subquery, Sum, Value
 from django.urls import reverse
 from wagtail.models import Page
 
+from core.versioned_cache import VersionedCache
 from matching import scoring
 from municipalities.models import Municipality
 from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
@@ -58,10 +56,6 @@ class _Register:
     slugs: list[str]
     topic_names: dict[str, str]
     has_cases: np.ndarray  # bool per row of features: leads or has adopted a live, public case
-
-
-_lock = threading.Lock()
-_cache: _Register | None = None
 
 
 def _live_cases():
@@ -154,26 +148,12 @@ def _build(version: tuple) -> _Register:
     return _Register(version, features, [slug_by_ags[a] for a in features.ags], topic_names, has_cases)
 
 
-_checked_at = 0.0
+_cache: VersionedCache[_Register] = VersionedCache(_version, _build)
 
 
 def _register() -> _Register:
-    """The cached register, checked against the database at most every PEERS_VERSION_CHECK_SECONDS:
-    the version query reads every live case (tens of milliseconds at 50,000 cases), too much for every
-    page view, while peers a few seconds behind a new publication harm nobody."""
-    global _cache, _checked_at
-    cached = _cache
-    now = time.monotonic()
-    if cached is not None and now - _checked_at < settings.PEERS_VERSION_CHECK_SECONDS:
-        return cached
-    version = _version()
-    _checked_at = now
-    if cached is not None and cached.version == version:
-        return cached
-    with _lock:  # one thread rebuilds, the others wait and reuse it
-        if _cache is None or _cache.version != version:
-            _cache = _build(version)
-        return _cache
+    """The cached register (see core.versioned_cache): the version query reads every live case."""
+    return _cache.get()
 
 
 def peers_features() -> scoring.Features:
@@ -182,9 +162,7 @@ def peers_features() -> scoring.Features:
 
 
 def peers_cache_clear() -> None:
-    global _cache
-    with _lock:
-        _cache = None
+    _cache.clear()
 
 
 def peers_list(municipality: Municipality, limit: int = DEFAULT_LIMIT, *, has_cases: bool = False) -> list[Peer]:

@@ -4,16 +4,14 @@ in plain German, from the actual contributions."""
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from core.versioned_cache import VersionedCache
 from matching.hospitation import host_places_left_many
 from matching.models import HospitationRequest
 from matching.peers import peer_similarities, peer_similarity, peers_version
@@ -163,11 +161,6 @@ class _References:
     supplier_topics: dict[int, frozenset[str]]
 
 
-_references_lock = threading.Lock()
-_references_cache: _References | None = None
-_references_checked_at = 0.0
-
-
 def _references_version() -> tuple:
     """The published cases as the peers register sees them (publishing, unpublishing, moving, deleting
     all change it), plus what changes without a publication: suppliers and their topics (snippets) and
@@ -210,30 +203,18 @@ def _references_build(version: tuple) -> _References:
     return _References(version, references, {pk: frozenset(t) for pk, t in supplier_topics.items()})
 
 
+_references_cache: VersionedCache[_References] = VersionedCache(_references_version, _references_build)
+
+
 def _references() -> _References:
     """Every published case that names a supplier, compact (ids, slugs, the lead town's AGS, counts),
-    cached per process and rebuilt when ``_references_version`` changes; checked at most every
-    PEERS_VERSION_CHECK_SECONDS, as the peers register is. Titles, towns' names and suppliers are read
-    fresh for the few references a ranking returns."""
-    global _references_cache, _references_checked_at
-    cached = _references_cache
-    now = time.monotonic()
-    if cached is not None and now - _references_checked_at < settings.PEERS_VERSION_CHECK_SECONDS:
-        return cached
-    version = _references_version()
-    _references_checked_at = now
-    if cached is not None and cached.version == version:
-        return cached
-    with _references_lock:  # one thread rebuilds, the others wait and reuse it
-        if _references_cache is None or _references_cache.version != version:
-            _references_cache = _references_build(version)
-        return _references_cache
+    cached per process and rebuilt when ``_references_version`` changes (core.versioned_cache). Titles,
+    towns' names and suppliers are read fresh for the few references a ranking returns."""
+    return _references_cache.get()
 
 
 def suppliers_references_cache_clear() -> None:
-    global _references_cache
-    with _references_lock:
-        _references_cache = None
+    _references_cache.clear()
 
 
 def suppliers_list(asking: Municipality, *, topic: str | None = None, limit: int = 10) -> list[SupplierMatch]:
