@@ -39,7 +39,7 @@ FEEDBACK_WEIGHT = 1.0
 # any German text at a cosine of about 0.80 to any query, a case that really fits reaches 0.85–0.92 or matches
 # the query's words (fully when an editors' synonym reaches one of them). A query none of whose candidates reaches
 # FIT_FLOOR finds nothing; a hit below WEAK_FLOOR
-# is shown as a weak match, after the fitting ones. Calibrated with bench/relevance.py on the judged queries
+# is shown as a weak match, marked, in its place. Calibrated with bench/relevance.py on the judged queries
 # (none falls below FIT_FLOOR, nDCG@10 per kind unchanged within ±0.005) and on bench/relevance/unrelated.jsonl.
 EVIDENCE_LEXICAL_WEIGHT = 0.1
 FIT_FLOOR = 0.86
@@ -154,12 +154,13 @@ def nothing_fits(evidences: Mapping[int, float]) -> bool:
     return all(score < FIT_FLOOR for score in evidences.values())
 
 
-def fitting_first(kept: list[int], evidences: Mapping[int, float]) -> tuple[list[int], int]:
-    """``kept`` with the fitting hits first and the best WEAK_LIMIT weak ones (below WEAK_FLOOR) after them,
-    each in their order, and the number of fitting ones."""
-    fitting = [doc for doc in kept if evidences.get(doc, 0.0) >= WEAK_FLOOR]
+def weak_capped(kept: list[int], evidences: Mapping[int, float]) -> tuple[list[int], int, frozenset[int]]:
+    """``kept`` in its order, without the weak hits (below WEAK_FLOOR) after the first WEAK_LIMIT of them; the
+    number of fitting hits, and the weak ones. The order stays the ranking's: moving weak hits behind the
+    fitting ones cost nDCG@10 (synonym queries −0.006 on bench/relevance.py), marking them costs nothing."""
     weak = [doc for doc in kept if evidences.get(doc, 0.0) < WEAK_FLOOR]
-    return fitting + weak[:WEAK_LIMIT], len(fitting)
+    dropped = set(weak[WEAK_LIMIT:])
+    return [doc for doc in kept if doc not in dropped], len(kept) - len(weak), frozenset(weak[:WEAK_LIMIT])
 
 
 def best(scores: Mapping[int, float], count: int) -> list[int]:

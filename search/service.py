@@ -87,17 +87,17 @@ def search_with(backend: SearchBackend, query: SearchQuery) -> SearchResult:
         ranking.min_share(query.mode) if terms else 0.0,
         order=ranked,
     )
-    fitting = len(kept)
+    fitting, weak = len(kept), frozenset()
     if evidences is not None:
-        kept, fitting = ranking.fitting_first(kept, evidences)
+        kept, fitting, weak = ranking.weak_capped(kept, evidences)
     start = (query.page - 1) * query.page_size
     page_ids = kept[start : start + query.page_size]
     stored = backend.stored(page_ids, facts, bodies=terms is not None)
     marked = terms.marked if terms else frozenset()
     hits = []
-    for position, doc in enumerate(page_ids, start=start):
+    for doc in page_ids:
         if doc in stored:
             hit = make_hit(stored[doc].page_id, stored[doc].fields, ranked[doc], reasons[doc], stored[doc].body, marked)
-            hit.weak = position >= fitting
+            hit.weak = doc in weak
             hits.append(hit)
     return SearchResult(query=query, total=len(kept), hits=hits, facets=facets, backend=backend.name, fitting=fitting)

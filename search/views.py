@@ -37,12 +37,16 @@ def _member_near(request: HttpRequest, own: Municipality, params: dict[str, list
 
 
 def _sections(result, offset: int) -> list[dict]:
-    fitting = [hit for hit in result.hits if not hit.weak]
-    weak = [hit for hit in result.hits if hit.weak]
-    sections = [{"weak": False, "hits": fitting, "start": offset + 1}] if fitting else []
-    if weak:
-        sections.append({"weak": True, "hits": weak, "start": offset + len(fitting) + 1})
-    return sections
+    """The page's hits as one list, or, when every weak match on it follows the fitting ones, as two: the
+    fitting hits, then the weak matches under their own heading."""
+    weak_flags = [hit.weak for hit in result.hits]
+    if not any(weak_flags) or not all(weak_flags[weak_flags.index(True) :]) or all(weak_flags):
+        return [{"weak": all(weak_flags) and bool(weak_flags), "hits": result.hits, "start": offset + 1}]
+    split = weak_flags.index(True)
+    return [
+        {"weak": False, "hits": result.hits[:split], "start": offset + 1},
+        {"weak": True, "hits": result.hits[split:], "start": offset + split + 1},
+    ]
 
 
 def search_page(request: HttpRequest) -> HttpResponse:

@@ -183,4 +183,6 @@ def test_the_members_search_page_does_not_query_per_hit(mayor, twins, tmp_path):
         ],
     )
     process_outbox()
-    assert queries(mayor, url) == before
+    # Not more with more hits (it may be one less: with few candidates the search reads the titles of
+    # doubtful ones, see service._titles_holding_the_query).
+    assert queries(mayor, url) <= before
