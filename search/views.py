@@ -39,14 +39,12 @@ def _member_near(request: HttpRequest, own: Municipality, params: dict[str, list
 def _sections(result, offset: int) -> list[dict]:
     """The page's hits as one list, or, when every weak match on it follows the fitting ones, as two: the
     fitting hits, then the weak matches under their own heading."""
-    weak_flags = [hit.weak for hit in result.hits]
-    if not any(weak_flags) or not all(weak_flags[weak_flags.index(True) :]) or all(weak_flags):
-        return [{"weak": all(weak_flags) and bool(weak_flags), "hits": result.hits, "start": offset + 1}]
-    split = weak_flags.index(True)
-    return [
-        {"weak": False, "hits": result.hits[:split], "start": offset + 1},
-        {"weak": True, "hits": result.hits[split:], "start": offset + split + 1},
-    ]
+    hits = result.hits
+    split = next((i for i, hit in enumerate(hits) if hit.weak), len(hits))
+    if any(not hit.weak for hit in hits[split:]):  # interleaved: one list, each weak match marked in place
+        return [{"weak": False, "hits": hits, "start": offset + 1}]
+    parts = [(False, hits[:split], offset + 1), (True, hits[split:], offset + split + 1)]
+    return [{"weak": weak, "hits": part, "start": start} for weak, part, start in parts if part]
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
