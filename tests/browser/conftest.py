@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, orm_beside_playwright, require_browser
 from tests.factories.embeddings import embeddings_reused
+from tests.factories.search_caches import search_caches_reset
 
 TODAY = timezone.localdate()
 
@@ -162,18 +163,6 @@ class SiteData:
         return self.users[who].email
 
 
-def _reset_search_caches() -> None:
-    # The database backend keeps per-process caches; the live server shares this process and the
-    # database was emptied since the last test.
-    from search.backends.database import lexical
-    from search.corpus import reset_corpus
-    from search.query_terms import reset_synonym_cache
-
-    reset_corpus()
-    reset_synonym_cache()
-    lexical.reset()
-
-
 @pytest.fixture
 def site_data(browser, live_server, tmp_path) -> SiteData:
     """Six towns, three published cases (Barleben hosts visits), five approved members, an editor
@@ -186,7 +175,8 @@ def site_data(browser, live_server, tmp_path) -> SiteData:
     from tests.factories.register import municipality
     from tests.factories.solutions import member, publish_cases
 
-    _reset_search_caches()
+    # the live server shares this process, and the database was emptied since the last test
+    search_caches_reset()
     site_setup()
     editorial_setup(solution_index_get())
     towns = {

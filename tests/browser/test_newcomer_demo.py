@@ -15,9 +15,9 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _reset_search_caches
 from tests.browser.helpers import PHONE, login, screenshot
 from tests.factories.embeddings import embeddings_reused
+from tests.factories.search_caches import search_caches_reset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -35,7 +35,7 @@ def demo_site(browser, live_server, settings) -> None:
     # "Veröffentlichen" during that request makes the page twice (Wagtail's own race).
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     settings.SITE_BASE_URL = live_server.url  # the links in e-mails lead to this server, as the demo's do
-    _reset_search_caches()
+    search_caches_reset()
     with embeddings_reused():
         call_command("setup_demo", register=SMALL_REGISTER, stdout=io.StringIO(), stderr=io.StringIO())
         process_outbox()

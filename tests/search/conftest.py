@@ -5,9 +5,8 @@ import os
 import pytest
 
 from search.backends import reset_backends
-from search.corpus import reset_corpus
 from search.indexing import process_outbox
-from search.query_terms import reset_synonym_cache
+from tests.factories.search_caches import search_caches_reset
 from tests.factories.solutions import case_line, publish_cases
 
 CASES = [
@@ -91,15 +90,9 @@ def backend_name(request, settings):
 
 @pytest.fixture
 def fresh_caches():
-    reset_corpus()
-    reset_synonym_cache()
-    from search.backends.database import lexical
-
-    lexical.reset()
+    search_caches_reset()
     yield
-    reset_corpus()
-    reset_synonym_cache()
-    lexical.reset()
+    search_caches_reset()
 
 
 @pytest.fixture
