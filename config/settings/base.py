@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "solutions",
     "matching",
     "search",
+    "notifications",
+    "agency",
     "pages",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
