@@ -62,9 +62,7 @@ class NotificationSettings(models.Model):
         on_delete=models.CASCADE,
         related_name="notification_settings",
     )
-    email_immediate = models.BooleanField(
-        _("Vorstellungen und Antworten sofort per E-Mail"), default=True
-    )
+    email_immediate = models.BooleanField(_("Vorstellungen und Antworten sofort per E-Mail"), default=True)
     email_digest = models.BooleanField(_("Wochenübersicht per E-Mail"), default=True)
     changed_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
