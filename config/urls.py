@@ -23,6 +23,7 @@ urlpatterns = [
     path("kommunen/", include("municipalities.urls")),
     path("suche/", search_views.search_page, name="search"),
     path("", include("solutions.urls")),
+    path("", include("agency.urls")),  # before matching: it serves „Meine Anfragen“ with the introductions
     path("", include("matching.urls")),
     path("konto/", include("accounts.urls")),  # login, logout, registration, password reset, Meine Daten
 ]

@@ -13,15 +13,15 @@ from core.ratelimit import ratelimit
 from matching import hospitation as flow
 from matching import tandem_rounds
 from matching.addressee import hospitation_addressee
+from matching.consent import hospitation_contacts_shared
 from matching.forms import DecisionForm, FeedbackForm, HospitationRequestForm, TandemApplicationForm
 from matching.links import LinkProblem, hospitation_link_get
 from matching.models import (
     HOSPITATION_OPEN_STATES,
     Addressee,
     HospitationRequest,
-    HospitationStatus,
-    TandemApplication,
 )
+from matching.my_requests import requests_overview
 from municipalities.models import Municipality
 from solutions.models import SolutionPage
 from solutions.selectors import solutions_with_hosts
@@ -156,22 +156,9 @@ def hospitation_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
-    if member is None:
-        return render(request, "matching/my_requests.html", {"member": None})
-    related = HospitationRequest.objects.select_related("solution", "host", "visitor")
-    return render(
-        request,
-        "matching/my_requests.html",
-        {
-            "member": member,
-            "sent": related.filter(visitor=member.municipality),
-            "received": related.filter(host=member.municipality),
-            "tandems": tandem_rounds.tandems_list(request.user),
-            "applications": TandemApplication.objects.filter(user=request.user).select_related("round"),
-            "open_round": tandem_rounds.tandem_round_open_now(),
-        },
-    )
+    """Hospitation and tandems only; the site serves „Meine Anfragen“ from agency.views.my_requests, which
+    adds the agency's introductions to the same context."""
+    return render(request, "matching/my_requests.html", requests_overview(request.user))
 
 
 @login_required
@@ -217,6 +204,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:  # another municipality's request looks exactly like a missing one
         raise Http404
     is_host = item.host_id == municipality_id
+    shared = hospitation_contacts_shared(item)
     return render(
         request,
         "matching/request_detail.html",
@@ -224,8 +212,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "is_host": is_host,
             "is_open": item.status in HOSPITATION_OPEN_STATES,
-            "contact_visible": item.status == HospitationStatus.ACCEPTED,
-            "answerer": flow.hospitation_answerer(item) if item.status == HospitationStatus.ACCEPTED else None,
+            "contact_visible": shared,
+            "answerer": flow.hospitation_answerer(item) if shared else None,
             "addressee": item.get_addressee_display(),
             "decision_form": DecisionForm(),
             "feedback_form": FeedbackForm(),

@@ -54,6 +54,8 @@ EDITOR_MODEL_RIGHTS = {
     ("municipalities", "municipality"): ("view",),
     ("matching", "tandemround"): ("view", "add", "change"),
     ("matching", "hospitationrequest"): ("view",),
+    ("agency", "need"): ("view", "change"),
+    ("agency", "introduction"): ("view",),
 }
 
 
