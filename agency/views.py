@@ -3,6 +3,7 @@ the town's opt-out, and introductions with consent (also in „Meine Anfragen“
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from matching.my_requests import requests_overview
 from solutions.models import SolutionPage
 
 PAGE_SIZE = 20
+logger = logging.getLogger(__name__)
 
 
 def _member(request: HttpRequest):
@@ -78,7 +80,14 @@ def _visible_need(request: HttpRequest, ref: str) -> tuple[Need, bool]:
 
 def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
     need, own = _visible_need(request, ref)
-    found = matches.need_matches(need) if need.state == NeedState.OPEN else matches.NeedMatches()
+    found = matches.NeedMatches()
+    unavailable = False
+    if need.state == NeedState.OPEN:
+        try:
+            found = matches.need_matches(need)
+        except Exception:  # the page (town, text) is worth showing even when matching fails (index down)
+            logger.exception("Treffer für das Gesuch %s nicht verfügbar", need.ref)
+            unavailable = True
     return render(
         request,
         "agency/need_detail.html",
@@ -87,6 +96,7 @@ def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "own": own,
             "public": agency.need_is_public(need),
             "found": found,
+            "unavailable": unavailable,
             "is_partner": need.kind == NeedKind.PARTNER,
         },
     )

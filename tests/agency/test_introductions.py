@@ -1,0 +1,226 @@
+"""Introductions: who is introduced for a need (and who never is), what each side is told, the answers
+„Wir helfen gern“ / „Wir sind dabei“ / „Ja, Kontakt aufnehmen“ or a decline, „Meine Anfragen“, and the
+re-matching of needs when cases or needs changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from agency import services as agency
+from agency.models import Introduction, IntroductionKind, IntroductionStatus, Need, NeedKind, TownAgencySetting
+from notifications.models import NoticeKind
+from solutions.models import Topic
+from tests.agency.ui_world import install, towns
+from tests.factories.register import municipality
+from tests.factories.solutions import member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(monkeypatch):
+    fake, recorder = install(monkeypatch)
+    places = towns()
+    people = {
+        "barleben": member(places["barleben"], "barleben", email="rathaus@barleben.example"),
+        "wolmirstedt": member(places["wolmirstedt"], "wolmirstedt", email="buero@wolmirstedt.example"),
+        "hemmingen": member(places["hemmingen"], "hemmingen", email="info@hemmingen.example"),
+        "calw": member(places["calw"], "calw", email="it@calw.example"),
+    }
+    return {"towns": places, "people": people, "fake": fake, "recorder": recorder}
+
+
+def need_for(world, who: str, title: str = "Heizungssensoren für Schulen", kind: str = NeedKind.SOLUTION) -> Need:
+    topic = Topic.objects.get(slug="energie-klimaschutz")
+    return agency.need_create(
+        world["people"][who].membership,
+        title=title,
+        description="Wir möchten den Gasverbrauch senken – wer hat Erfahrung?",
+        topics=[topic],
+        kind=kind,
+        radius_km=25 if kind == NeedKind.PARTNER else None,
+    )
+
+
+def test_matched_towns_are_introduced_and_both_sides_are_told(world):
+    places = world["towns"]
+    # Gröningen has no member: nobody could answer, so it is not introduced
+    world["fake"].towns["barleben-heizungssensoren-fuer-schulen"] = [
+        places["barleben"],  # the need's own town: never
+        places["groeningen"],
+        places["hemmingen"],
+        places["calw"],
+    ]
+    need = need_for(world, "barleben")
+    made = Introduction.objects.filter(need=need).order_by("pk")
+    assert [i.municipality.name for i in made] == ["Hemmingen", "Calw"]
+    first = made[0]
+    assert first.kind == IntroductionKind.SOLVED and first.status == IntroductionStatus.OFFERED
+    assert first.reasons == ["Hat „Heizungssensoren für Schulen“ gelöst", "ähnlich groß"]
+    recorder = world["recorder"]
+    assert recorder.kinds_for("03241007") == [NoticeKind.INTRODUCTION]
+    told = next(c for c in recorder.calls if c.get("town") == "03241007")
+    assert told["key"] == f"introduction:{first.pk}" and told["url"] == f"/meine-anfragen/vorstellungen/{first.pk}/"
+    assert "Barleben sucht eine Kommune, die das gelöst hat" in told["title"]
+    assert recorder.kinds_for("15083040") == [NoticeKind.NEED_MATCH, NoticeKind.NEED_MATCH]
+    assert recorder.kinds_for("15083245") == []
+
+    # asking again changes nothing and tells nobody twice
+    calls = len(recorder.calls)
+    assert agency.need_introduce(need) == []
+    assert Introduction.objects.count() == 2 and len(recorder.calls) == calls
+
+
+def test_at_most_five_towns_per_need(world):
+    extra = [municipality(f"1508{n:04d}", f"Beispielort {n}", 4000 + n, lat=52.0, lon=11.0 + n / 100) for n in range(7)]
+    for n, town in enumerate(extra):
+        member(town, f"ort{n}")
+    world["fake"].towns["barleben-heizungssensoren-fuer-schulen"] = extra
+    need_for(world, "barleben")
+    assert Introduction.objects.count() == 5
+    assert sorted(Introduction.objects.values_list("municipality__name", flat=True)) == [
+        f"Beispielort {n}" for n in range(5)
+    ]
+
+
+def test_a_town_that_switched_introductions_off_is_never_introduced(world, client):
+    places = world["towns"]
+    client.force_login(world["people"]["hemmingen"])
+    client.post("/gesuche/meine/vorstellungen/", {"introductions": "0"})
+    world["fake"].towns["barleben-heizungssensoren-fuer-schulen"] = [places["hemmingen"], places["calw"]]
+    need = need_for(world, "barleben")
+    assert list(Introduction.objects.values_list("municipality__name", flat=True)) == ["Calw"]
+    # not later either, when the need is matched again
+    world["fake"].version = "v2"
+    assert agency.needs_rematch() == 1
+    assert not Introduction.objects.filter(need=need, municipality=places["hemmingen"]).exists()
+    assert TownAgencySetting.objects.get(municipality=places["hemmingen"]).introductions is False
+
+
+def test_partners_are_introduced_once_not_both_ways(world):
+    fake = world["fake"]
+    theirs = need_for(world, "wolmirstedt", "Klimaschutzmanagerin teilen", NeedKind.PARTNER)
+    fake.partners["barleben-klimaschutzmanagerin-teilen"] = [theirs.ref]
+    ours = need_for(world, "barleben", "Klimaschutzmanagerin teilen", NeedKind.PARTNER)
+    intro = Introduction.objects.get()
+    assert (intro.need, intro.municipality, intro.other_need, intro.kind) == (
+        ours,
+        world["towns"]["wolmirstedt"],
+        theirs,
+        IntroductionKind.PARTNER,
+    )
+    # Wolmirstedt's need now finds Barleben's: the pair already knows of each other
+    fake.partners[theirs.ref] = [ours.ref]
+    assert agency.need_introduce(theirs) == []
+
+
+def test_answers_tell_the_other_side_and_agreement_needs_both(world, client):
+    world["fake"].towns["barleben-heizungssensoren-fuer-schulen"] = [world["towns"]["hemmingen"]]
+    need_for(world, "barleben")
+    intro = Introduction.objects.get()
+    recorder = world["recorder"]
+
+    client.force_login(world["people"]["hemmingen"])
+    page = client.get(f"/meine-anfragen/vorstellungen/{intro.pk}/").content.decode()
+    assert "Wir helfen gern" in page and "Nein, danke" in page
+    assert client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/zustimmen/").status_code == 302
+    intro.refresh_from_db()
+    assert intro.helper_agreed_by == world["people"]["hemmingen"] and intro.status == IntroductionStatus.OFFERED
+    answer = recorder.calls[-1]
+    assert (answer["town"], answer["kind"], answer["key"]) == (
+        "15083040",
+        NoticeKind.ANSWER,
+        f"introduction:{intro.pk}:helper:zustimmen",
+    )
+    # agreeing twice is refused in German
+    again = client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/zustimmen/")
+    assert again.status_code == 409 and "Sie haben bereits zugestimmt" in again.content.decode()
+
+    client.force_login(world["people"]["barleben"])
+    page = client.get(f"/meine-anfragen/vorstellungen/{intro.pk}/").content.decode()
+    assert "Ja, Kontakt aufnehmen" in page
+    client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/zustimmen/")
+    intro.refresh_from_db()
+    assert intro.status == IntroductionStatus.AGREED
+    assert recorder.calls[-1]["town"] == "03241007" and "Kontaktdaten" in recorder.calls[-1]["title"]
+
+
+def test_a_partner_answers_wir_sind_dabei_or_declines_without_a_reason(world, client):
+    theirs = need_for(world, "wolmirstedt", "Bauhof gemeinsam betreiben", NeedKind.PARTNER)
+    world["fake"].partners["barleben-bauhof-gemeinsam-betreiben"] = [theirs.ref]
+    need_for(world, "barleben", "Bauhof gemeinsam betreiben", NeedKind.PARTNER)
+    intro = Introduction.objects.get()
+    client.force_login(world["people"]["wolmirstedt"])
+    page = client.get(f"/meine-anfragen/vorstellungen/{intro.pk}/").content.decode()
+    assert "Wir sind dabei" in page and "Gemeinsam angehen: Barleben sucht dasselbe" in page
+    assert client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/ablehnen/").status_code == 302
+    intro.refresh_from_db()
+    assert (intro.status, intro.declined_side) == (IntroductionStatus.DECLINED, "helper")
+    assert world["recorder"].calls[-1]["key"] == f"introduction:{intro.pk}:helper:ablehnen"
+    # after a decline nobody can agree any more
+    client.force_login(world["people"]["barleben"])
+    late = client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/zustimmen/")
+    assert late.status_code == 409 and "bereits abgelehnt" in late.content.decode()
+
+
+def test_another_towns_introduction_looks_missing(world, client):
+    world["fake"].towns["barleben-heizungssensoren-fuer-schulen"] = [world["towns"]["hemmingen"]]
+    need_for(world, "barleben")
+    intro = Introduction.objects.get()
+    client.force_login(world["people"]["calw"])
+    assert client.get(f"/meine-anfragen/vorstellungen/{intro.pk}/").status_code == 404
+    for action in ("zustimmen", "ablehnen"):
+        assert client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/{action}/").status_code == 404
+    assert client.get("/meine-anfragen/vorstellungen/99999999999999999999/").status_code == 404
+    assert Introduction.objects.get().status == IntroductionStatus.OFFERED
+    client.logout()
+    assert client.get(f"/meine-anfragen/vorstellungen/{intro.pk}/").status_code == 302  # to the login
+
+
+def test_meine_anfragen_lists_introductions_beside_hospitation(world, client):
+    world["fake"].towns["barleben-heizungssensoren-fuer-schulen"] = [world["towns"]["hemmingen"]]
+    need_for(world, "barleben")
+    intro = Introduction.objects.get()
+    for who in ("hemmingen", "barleben"):
+        client.force_login(world["people"][who])
+        html = client.get("/meine-anfragen/").content.decode()
+        assert "Vorstellungen der Matching-Agentur" in html and "Hospitationsanfragen" in html
+        assert f'href="/meine-anfragen/vorstellungen/{intro.pk}/"' in html
+        assert "Ihre Antwort fehlt" in html
+    client.force_login(world["people"]["calw"])
+    assert "Noch keine Vorstellungen." in client.get("/meine-anfragen/").content.decode()
+
+
+def test_rematch_only_for_stale_needs_and_the_author_hears_of_it_once(world):
+    fake, recorder = world["fake"], world["recorder"]
+    need = need_for(world, "barleben")
+    assert Need.objects.get().matched_version == "v1"
+    assert agency.needs_rematch() == 0  # nothing changed since
+
+    fake.version = "v2"
+    fake.towns[need.ref] = [world["towns"]["calw"]]
+    assert agency.needs_rematch() == 1
+    assert Introduction.objects.get().municipality.name == "Calw"
+    told = [c for c in recorder.calls if c.get("users") == ["barleben"]]
+    assert len(told) == 1 and told[0]["kind"] == NoticeKind.NEED_MATCH
+    assert told[0]["title"] == "Neue Treffer für Ihr Gesuch „Heizungssensoren für Schulen“"
+    assert told[0]["url"] == f"/gesuche/{need.ref}/"
+    assert agency.needs_rematch() == 0
+
+    # a closed need is not re-matched
+    agency.need_close(need.ref, world["people"]["barleben"].membership)
+    fake.version = "v3"
+    assert agency.needs_rematch() == 0
+
+
+def test_a_failing_matcher_never_costs_the_member_the_need(world, monkeypatch, client):
+    from agency import matches
+
+    def broken(need):
+        raise RuntimeError("Suchindex nicht erreichbar")
+
+    monkeypatch.setattr(matches, "need_matches", broken)
+    need = need_for(world, "barleben")
+    assert Need.objects.filter(pk=need.pk).exists() and need.matched_version == ""
+    page = client.get(f"/gesuche/{need.ref}/")
+    assert page.status_code == 200 and "Die Treffer können gerade nicht berechnet werden" in page.content.decode()
