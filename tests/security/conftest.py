@@ -1,5 +1,6 @@
 """A small world for the security tests: one published case of Barleben that hosts visits, a
-hospitation request from Calw to Barleben, a submission of Barleben, an open tandem round, and the
+hospitation request from Calw to Barleben, a submission of Barleben, an open tandem round, a need of
+Barleben with an introduction of Calw, and the
 four kinds of visitors of the permission matrix."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from agency import services as agency
+from agency.models import Introduction
 from matching import hospitation as flow
 from matching.models import TandemRound
 from solutions.models import Supplier, Topic
@@ -64,6 +67,15 @@ def world(case, actors, register):
         lessons_learned="",
         topics=list(Topic.objects.filter(slug="mobilitaet")),
     )
+    # a need of Barleben, and the agency's introduction of Calw to it
+    need = agency.need_create(
+        actors["own"].membership,
+        title="Heizungssensoren für Schulen",
+        description="Gas sparen.",
+        topics=list(Topic.objects.filter(slug="energie-klimaschutz")),
+        kind="loesung",
+    )
+    introduction = Introduction.objects.create(need=need, kind="solved", municipality=register["calw"])
     today = timezone.localdate()
     round_ = TandemRound.objects.create(
         title="Tandems", application_start=today - dt.timedelta(days=1), application_end=today + dt.timedelta(days=9)
@@ -74,6 +86,9 @@ def world(case, actors, register):
         "request": request.pk,
         "submission": submission.pk,
         "round": round_.pk,
+        "need": need.ref,
+        "need_id": need.pk,
+        "introduction": introduction.pk,
         "ags": "15083040",
         "slug": "barleben",
         "topic": "strassen-infrastruktur",

@@ -55,6 +55,18 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("POST", "/meine-anfragen/{request}/annehmen/", ("login", 404, 302, 404)),
     ("POST", "/meine-anfragen/{request}/zurueckziehen/", ("login", 404, 409, 404)),  # only the visitor may
     ("GET", "/tandem/bewerben/", ("login", 200, 200, 200)),
+    # needs (Matching-Agentur): public list and page; posting and managing only for the town's members
+    ("GET", "/gesuche/", (200, 200, 200, 200)),
+    ("GET", "/gesuche/{need}/", (200, 200, 200, 200)),
+    ("GET", "/gesuche/neu/", ("login", 200, 200, 403)),
+    ("POST", "/gesuche/neu/", ("login", 200, 200, 403)),  # an empty post shows the form again, stores nothing
+    ("GET", "/gesuche/meine/", ("login", 200, 200, 403)),
+    ("POST", "/gesuche/meine/vorstellungen/", ("login", 302, 302, 302)),  # the editor is sent back, no change
+    ("GET", "/gesuche/{need}/bearbeiten/", ("login", 404, 200, 404)),
+    ("POST", "/gesuche/{need}/verlaengern/", ("login", 404, 302, 404)),
+    # an introduction of Calw to Barleben's need: only the two towns see it
+    ("GET", "/meine-anfragen/vorstellungen/{introduction}/", ("login", 404, 200, 404)),
+    ("POST", "/meine-anfragen/vorstellungen/{introduction}/zustimmen/", ("login", 404, 302, 404)),
     # accounts
     ("GET", "/konto/anmelden/", (200, 200, 200, 200)),
     ("POST", "/konto/abmelden/", (302, 302, 302, 302)),
@@ -81,6 +93,9 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("POST", "/admin/tandem-runden/{round}/bestaetigen/", ("admin_login",) * 3 + (302,)),
     ("GET", "/admin/hospitationen-redaktion/", ("admin_login",) * 3 + (200,)),
     ("POST", "/admin/hospitationen-redaktion/{request}/", ("admin_login",) * 3 + (302,)),
+    ("GET", "/admin/snippets/agency/need/", ("admin_login",) * 3 + (200,)),
+    ("GET", "/admin/snippets/agency/introduction/", ("admin_login",) * 3 + (200,)),
+    ("GET", "/admin/gesuche-pruefen/{need_id}/", ("admin_login",) * 3 + (200,)),
     # API: public, read-only
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200)),
     ("GET", "/api/v1/docs", (200, 200, 200, 200)),
