@@ -303,3 +303,23 @@ def test_the_need_page_shows_matches_with_reasons_and_no_person(client, world):
         "rathaus@barleben.example",
     ):
         assert private not in html
+
+
+def test_the_demo_needs_are_labelled_sample_data_and_the_partner_pair_lies_within_both_radii(client, world):
+    from agency.demo import DEMO_NEEDS, demo_needs_ensure
+    from municipalities.geography import distance_km
+    from tests.factories.register import municipality
+
+    municipality("15083531", "Wanzleben-Börde", 13669, district_name="Börde", lat=52.06059, lon=11.445166)
+    made = demo_needs_ensure()
+    assert [n.ref for n in made] == [sample.ref for sample in DEMO_NEEDS]
+    assert demo_needs_ensure() == made and Need.objects.count() == 3  # a second run adds nothing
+    client.logout()
+    for need in made:
+        html = client.get(f"/gesuche/{need.ref}/").content.decode()
+        assert "(Beispieldaten)" in html
+        assert f"Beispieldaten: Dieses Gesuch ist für die Demo erfunden; {need.municipality.name} hat es nicht" in html
+    partners = [n for n in made if n.kind == NeedKind.PARTNER]
+    assert {n.municipality.name for n in partners} == {"Wanzleben-Börde", "Barleben"}
+    apart = distance_km(partners[0].municipality, partners[1].municipality)
+    assert apart <= min(n.radius_km for n in partners)

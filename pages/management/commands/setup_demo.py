@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from agency.demo import demo_needs_ensure
+from agency.services import needs_rematch
 from pages.demo import (
     DEMO_HOSTS,
     DEMO_LABEL,
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         "Richtet eine lauffähige Installation mit Demodaten ein (idempotent): alle Kommunen des amtlichen "
         "Gemeindeverzeichnisses, Startseite, Impressum/Datenschutz, Praxisbeispiele mit Anbietern, ein "
         "Redaktionskonto und als „Beispieldaten“ gekennzeichnet: Beispielkonten je Rolle, eine offene "
-        "Tandemrunde und Gastgeber für Hospitationen."
+        "Tandemrunde, Gastgeber für Hospitationen und Gesuche der Matching-Agentur."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -78,6 +80,18 @@ class Command(BaseCommand):
         self._step(f"7/7 Konten ({DEMO_LABEL}) …")
         self._ensure_editor()
         self._print_logins()
+        self._demo_needs()
+
+    def _demo_needs(self) -> None:
+        self._step(f"{DEMO_LABEL}: Gesuche der Matching-Agentur …")
+        for need in demo_needs_ensure():
+            self.stdout.write(f"  /gesuche/{need.ref}/ – {need.title}")
+        try:
+            rematched = needs_rematch()
+        except Exception as exc:  # the demo stays usable without introductions; the worker tries again
+            self.stdout.write(self.style.WARNING(f"  Abgleich der Gesuche übersprungen: {exc!r}"))
+        else:
+            self.stdout.write(f"  {rematched} Gesuche abgeglichen und passende Kommunen vorgestellt.")
 
     def _step(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))
