@@ -314,12 +314,14 @@ def _tell_about(introduction: Introduction) -> None:
     )
 
 
-def need_introduce(need: Need) -> list[Introduction]:
+def need_introduce(need: Need, found: matches.NeedMatches | None = None) -> list[Introduction]:
     """Introduces the need's matched towns and partners that were not introduced yet and tells them; safe to
-    call again (existing introductions are kept). Returns the new introductions."""
+    call again (existing introductions are kept). Returns the new introductions. ``found``: matches the
+    caller already has (needs_rematch), so they are not computed twice."""
     if not need_is_public(need):
         return []
-    found = matches.need_matches(need)
+    if found is None:
+        found = matches.need_matches(need)
     existing = dict(
         Introduction.objects.filter(need=need).values_list("municipality_id", "kind")
     )  # town → kind of its introduction
@@ -398,7 +400,7 @@ def needs_rematch() -> int:
         try:
             with transaction.atomic():
                 found = matches.need_matches(need)
-                need_introduce(need)
+                need_introduce(need, found)
                 if found.cases or found.towns or found.partners or found.suppliers:
                     _tell_author(need, found)
         except Exception:

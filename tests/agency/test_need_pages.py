@@ -323,3 +323,28 @@ def test_the_demo_needs_are_labelled_sample_data_and_the_partner_pair_lies_withi
     assert {n.municipality.name for n in partners} == {"Wanzleben-Börde", "Barleben"}
     apart = distance_km(partners[0].municipality, partners[1].municipality)
     assert apart <= min(n.radius_km for n in partners)
+
+
+def test_the_admin_lists_filters_and_moderates_needs_in_german(client, world, editor):
+    from tests.test_german_labels import english_on
+
+    post_need(client, world["people"]["barleben"])
+    post_need(client, world["people"]["pending"], title="Bürgerbus für Gröningen")
+    need = Need.objects.get(state=NeedState.PENDING)
+    client.force_login(editor)
+    pages = {
+        "Liste": reverse("wagtailsnippets_agency_need:list"),
+        "Liste wartend": reverse("wagtailsnippets_agency_need:list") + "?state=pending",
+        "Bearbeiten": reverse("wagtailsnippets_agency_need:edit", args=[need.pk]),
+        "Ansehen": reverse("wagtailsnippets_agency_need:inspect", args=[need.pk]),
+        "Prüfen": reverse("agency_moderation:need", args=[need.pk]),
+        "Vorstellungen": reverse("wagtailsnippets_agency_introduction:list"),
+    }
+    for label, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, label
+        assert not english_on(response.content.decode()), (label, english_on(response.content.decode()))
+    waiting = client.get(pages["Liste wartend"]).content.decode()
+    assert "Bürgerbus für Gröningen" in waiting and "Heizungssensoren" not in waiting
+    # introductions are read-only, also for the editors
+    assert not editor.has_perm("agency.change_introduction")
