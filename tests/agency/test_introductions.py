@@ -226,7 +226,7 @@ def test_a_failing_matcher_never_costs_the_member_the_need(world, monkeypatch, c
     assert page.status_code == 200 and "Die Treffer können gerade nicht berechnet werden" in page.content.decode()
 
 
-def test_the_rematch_command_says_how_many_needs_it_matched(world):
+def test_the_match_needs_command_says_how_many_needs_it_matched(world):
     import io
 
     from django.core.management import call_command
@@ -235,9 +235,9 @@ def test_the_rematch_command_says_how_many_needs_it_matched(world):
     world["fake"].version = "v2"
     world["fake"].towns[need.ref] = [world["towns"]["calw"]]
     out = io.StringIO()
-    call_command("rematch_needs", stdout=out)
+    call_command("match_needs", stdout=out)
     assert out.getvalue() == "1 Gesuch neu abgeglichen.\n"
     assert Introduction.objects.get().municipality.name == "Calw"
     out = io.StringIO()
-    call_command("rematch_needs", stdout=out)
+    call_command("match_needs", stdout=out)
     assert out.getvalue() == "0 Gesuche neu abgeglichen.\n"
