@@ -98,6 +98,7 @@ def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "found": found,
             "unavailable": unavailable,
             "is_partner": need.kind == NeedKind.PARTNER,
+            "introduced": need.introductions.count() if own else 0,
         },
     )
 

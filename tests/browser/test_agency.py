@@ -117,6 +117,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     assert "/gesuche/barleben-gemeinsame-klimaschutzmanagerin-fuer-drei-doerfer" in page.url
     expect(page.get_by_role("status").first).to_contain_text("Ihr Gesuch ist veröffentlicht")
+    expect(page.get_by_role("link", name="1 Kommune vorgestellt – zu Ihren Anfragen")).to_be_visible()
     _check(page, "Gesuch (Autorin)", report)
 
     # what the public sees: the town, the text, the matches with reasons – and no person
