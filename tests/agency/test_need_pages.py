@@ -348,3 +348,33 @@ def test_the_admin_lists_filters_and_moderates_needs_in_german(client, world, ed
     assert "Bürgerbus für Gröningen" in waiting and "Heizungssensoren" not in waiting
     # introductions are read-only, also for the editors
     assert not editor.has_perm("agency.change_introduction")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"topics": ["99999999999999999999999"]},
+        {"topics": ["-1"]},
+        {"kind": "alles"},
+        {"kind": "partner", "radius_km": "1e9"},
+        {"kind": "partner", "radius_km": "0"},
+        {"expires": "9999-99-99"},
+        {"expires": "2020-01-01"},
+        {"title": "x" * 201},
+        {"title": "   "},
+    ],
+)
+def test_hostile_input_is_a_german_400_and_stores_nothing(client, world, changes):
+    response = post_need(client, world["people"]["barleben"], **changes)
+    assert response.status_code == 400
+    assert "Bitte prüfen Sie die markierten Felder." in response.content.decode()
+    assert Need.objects.count() == 0
+
+
+def test_markup_in_a_need_is_shown_as_text(client, world):
+    post_need(client, world["people"]["barleben"], title="Kosten < 5.000 € <script>alert(1)</script> 🚲")
+    need = Need.objects.get()
+    html = client.get(f"/gesuche/{need.ref}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "Kosten &lt; 5.000 € &lt;script&gt;alert(1)&lt;/script&gt; 🚲" in html
+    assert need.ref == "barleben-kosten-5000-scriptalert1script"  # the project's one slug rule
