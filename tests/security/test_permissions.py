@@ -49,12 +49,6 @@ MATRIX: list[tuple[str, str, tuple]] = [
     # answer links: the token is the permission; a wrong one is a German 404 for everybody
     ("GET", "/hospitation/antwort/kein-gueltiger-link-0123456789/", (404, 404, 404, 404)),
     ("POST", "/hospitation/antwort/kein-gueltiger-link-0123456789/", (404, 404, 404, 404)),
-    ("GET", "/meine-anfragen/", ("login", 200, 200, 200)),
-    # a request between Calw (visitor) and Barleben (host): other municipalities see a 404, not a 403
-    ("GET", "/meine-anfragen/{request}/", ("login", 404, 200, 404)),
-    ("POST", "/meine-anfragen/{request}/annehmen/", ("login", 404, 302, 404)),
-    ("POST", "/meine-anfragen/{request}/zurueckziehen/", ("login", 404, 409, 404)),  # only the visitor may
-    ("GET", "/tandem/bewerben/", ("login", 200, 200, 200)),
     # needs (Matching-Agentur): public list and page; posting and managing only for the town's members
     ("GET", "/gesuche/", (200, 200, 200, 200)),
     ("GET", "/gesuche/{need}/", (200, 200, 200, 200)),
@@ -67,6 +61,12 @@ MATRIX: list[tuple[str, str, tuple]] = [
     # an introduction of Calw to Barleben's need: only the two towns see it
     ("GET", "/meine-anfragen/vorstellungen/{introduction}/", ("login", 404, 200, 404)),
     ("POST", "/meine-anfragen/vorstellungen/{introduction}/zustimmen/", ("login", 404, 302, 404)),
+    ("GET", "/meine-anfragen/", ("login", 200, 200, 200)),
+    # a request between Calw (visitor) and Barleben (host): other municipalities see a 404, not a 403
+    ("GET", "/meine-anfragen/{request}/", ("login", 404, 200, 404)),
+    ("POST", "/meine-anfragen/{request}/annehmen/", ("login", 404, 302, 404)),
+    ("POST", "/meine-anfragen/{request}/zurueckziehen/", ("login", 404, 409, 404)),  # only the visitor may
+    ("GET", "/tandem/bewerben/", ("login", 200, 200, 200)),
     # accounts
     ("GET", "/konto/anmelden/", (200, 200, 200, 200)),
     ("POST", "/konto/abmelden/", (302, 302, 302, 302)),
