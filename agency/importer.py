@@ -196,9 +196,7 @@ def needs_import(records: list[NeedRecord], *, on_record: Callable[[int], object
     source import. A need the editors hid stays hidden when its line is imported again."""
     summary = NeedsImportSummary()
     now = timezone.now()
-    towns = dict(
-        Municipality.objects.filter(ags__in={r.municipality_ags for r in records}).values_list("ags", "pk")
-    )
+    towns = dict(Municipality.objects.filter(ags__in={r.municipality_ags for r in records}).values_list("ags", "pk"))
     topic_ids = dict(Topic.objects.values_list("slug", "pk"))
     with transaction.atomic():
         existing = Need.objects.select_for_update().in_bulk([r.ref for r in records], field_name="ref")
