@@ -27,10 +27,10 @@ closed, hidden, pending and expired needs (``agency.selectors.needs_public``); p
 or address is read). Whether a town wants to be introduced is decided when introductions are made
 (``agency.services``), not here: the public page may still show that a town runs a case.
 
-Results are cached per process for (need, ``matches_version()``): the version changes when the register or
-the published cases change (``matching.peers.peers_version``), when any need or its topics change, and at
-midnight (needs expire by date); like the register, the needs' version is asked at most every
-``PEERS_VERSION_CHECK_SECONDS`` (10 s).
+Results are cached per process and in Django's cache for (need, ``matches_version()``): the version
+changes when the register or the published cases change (``matching.peers.peers_version``), when any need
+or its topics change, and at midnight (needs expire by date); like the register, the needs' version is
+asked at most every ``PEERS_VERSION_CHECK_SECONDS`` (10 s).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
@@ -67,6 +68,7 @@ CASES_PER_TOWN_REASON = 2
 # A town has solved it when it runs the case: not when it only plans it.
 RUNNING = frozenset({SolutionStatus.PILOT, SolutionStatus.IN_OPERATION, SolutionStatus.COMPLETED})
 CACHE_SIZE = 2000
+SHARED_CACHE_SECONDS = 24 * 3600  # the key holds the version: an entry is never stale, only unused
 
 
 @dataclass(frozen=True)
@@ -169,15 +171,19 @@ def need_matches_cache_clear() -> None:
 
 def need_matches(need: Need) -> NeedMatches:
     """Cases, towns, partners and suppliers for the need, best first, each with German reasons (see the
-    module's docstring); cached per (need, matches_version())."""
-    key = (need.pk, matches_version())
-    cached = _cache.get(key) if need.pk else None
-    if cached is not None:
-        return cached
-    result = need_matches_uncached(need)
-    if need.pk:
-        _cache.put(key, result)
-    return result
+    module's docstring); cached per (need, matches_version()) in this process and in Django's cache, so
+    that what the agency worker computed is read, not recomputed, by the web processes."""
+    if not need.pk:
+        return need_matches_uncached(need)
+    version = matches_version()
+    key = (need.pk, version)
+    shared_key = f"agency:need-matches:{need.pk}:{version}"
+    cached = _cache.get(key) or cache.get(shared_key)
+    if cached is None:
+        cached = need_matches_uncached(need)
+        cache.set(shared_key, cached, SHARED_CACHE_SECONDS)
+    _cache.put(key, cached)
+    return cached
 
 
 def need_matches_uncached(need: Need) -> NeedMatches:
@@ -300,15 +306,20 @@ def _partner_matches(need: Need, topics: dict[str, str]) -> list[PartnerMatch]:
         return []
     radius = need.radius_km or DEFAULT_RADIUS_KM
     lat_min, lat_max, lon_min, lon_max = need_ranking.bounding_box(home.lat, home.lon, radius)
+    # Two short queries instead of one join: the towns in the box (a scan of the register), then their public
+    # needs by the indexed town key; the planner's guess for the joined ranges was ten times slower.
+    towns = list(
+        Municipality.objects.filter(lat__range=(lat_min, lat_max), lon__range=(lon_min, lon_max))
+        .exclude(pk=home.pk)
+        .values_list("pk", flat=True)
+    )
+    if not towns:
+        return []
+    # The box holds few needs (about one in two hundred for 25 km): their topics are compared in Python.
     candidates = list(
         needs_public()
-        .exclude(municipality=home)
+        .filter(municipality_id__in=towns)
         .exclude(pk=need.pk)
-        .filter(
-            municipality__lat__range=(lat_min, lat_max),
-            municipality__lon__range=(lon_min, lon_max),
-            pk__in=Need.topics.through.objects.filter(topic__slug__in=topics).values("need_id"),
-        )
         .select_related("municipality")
         .prefetch_related(TOPICS_PREFETCH)
     )

@@ -3,7 +3,7 @@ the list page, the town profile and the matching of partners all start from it."
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from agency.models import Need, NeedState
@@ -11,6 +11,8 @@ from municipalities.models import Municipality
 from municipalities.text import fold
 from solutions.models import Topic
 
+# Newest published first; a need without a publication date (not expected for an open one) last.
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
 # What a list or a need's head shows: its town and its topics, without a query per need.
 TOPICS_PREFETCH = Prefetch("topics", queryset=Topic.objects.order_by("slug"))
 
@@ -39,7 +41,7 @@ def needs_filtered(
 ) -> QuerySet[Need]:
     """Public needs, narrowed: ``topic`` by slug or name (an unknown topic matches nothing), ``state`` the
     Land's two-digit code ("15"), ``size_class`` the size class slug, ``kind`` a NeedKind value. Newest
-    first, with town and topics loaded."""
+    published first (a need approved today is new today), with town and topics loaded."""
     needs = needs_public()
     if topic:
         needs = needs.filter(topics__slug=topic_from_input(topic) or "")
@@ -49,7 +51,7 @@ def needs_filtered(
         needs = needs.filter(municipality__size_class=size_class)
     if kind:
         needs = needs.filter(kind=kind)
-    return needs.select_related("municipality").prefetch_related(TOPICS_PREFETCH).order_by("-created_at", "pk")
+    return needs.select_related("municipality").prefetch_related(TOPICS_PREFETCH).order_by(*NEWEST_FIRST)
 
 
 def need_by_ref(ref: str) -> Need | None:
@@ -58,12 +60,12 @@ def need_by_ref(ref: str) -> Need | None:
 
 
 def needs_of_town(municipality: Municipality) -> QuerySet[Need]:
-    """The town's public needs, newest first (what its profile and the API show; its members see their own
+    """The town's public needs, newest published first (what its profile and the API show; its members see their own
     pending and closed ones through agency.services)."""
     return (
         needs_public()
         .filter(municipality=municipality)
         .select_related("municipality")
         .prefetch_related(TOPICS_PREFETCH)
-        .order_by("-created_at", "pk")
+        .order_by(*NEWEST_FIRST)
     )
