@@ -169,6 +169,11 @@ def need_matches_cache_clear() -> None:
     _needs_version_cache.clear()
 
 
+def need_matches_cache_key(need_pk: int, version: str) -> str:
+    """The key of a need's matches in Django's cache."""
+    return f"agency:need-matches:{need_pk}:{version}"
+
+
 def need_matches(need: Need) -> NeedMatches:
     """Cases, towns, partners and suppliers for the need, best first, each with German reasons (see the
     module's docstring); cached per (need, matches_version()) in this process and in Django's cache, so
@@ -177,7 +182,7 @@ def need_matches(need: Need) -> NeedMatches:
         return need_matches_uncached(need)
     version = matches_version()
     key = (need.pk, version)
-    shared_key = f"agency:need-matches:{need.pk}:{version}"
+    shared_key = need_matches_cache_key(need.pk, version)
     cached = _cache.get(key) or cache.get(shared_key)
     if cached is None:
         cached = need_matches_uncached(need)
