@@ -3,12 +3,13 @@ reasons. Read-only; ``agency.services`` turns towns and partners into introducti
 
 How it ranks (the weights live in ``agency.need_ranking``, the pure part):
 
-- **Cases**: the one search service (``search.service.search``, hybrid, ``near=`` the need's town) on the
-  need's title; only if that finds nothing fitting, on the title and the start of the description (a
-  paragraph is slower and blurrier than the few words a town would type). Only fitting hits count: a weak
-  match (``hit.weak``) is never a match. A case's fit is its search score relative to the best hit, up to
-  a fifth more for the share of the need's topics it carries; reasons: the shared topics („Thema „Straßen &
-  Infrastruktur“ wie im Gesuch“) and the search's own („aus einer Kommune ähnlicher Größe“).
+- **Cases**: the one search service (``search.service.search``, hybrid) on the need's title; only if that
+  finds nothing fitting, on the title and the start of the description (a paragraph is slower and blurrier
+  than the few words a town would type). Only fitting hits count: a weak match (``hit.weak``) is never a
+  match. The search's ``near=`` boost for the need's town is applied to the fitting hits only (``_near``).
+  A case's fit is its score relative to the best hit, up to a fifth more for the share of the need's
+  topics it carries; reasons: the shared topics („Thema „Straßen & Infrastruktur“ wie im Gesuch“) and the
+  search's own („aus einer Kommune ähnlicher Größe“).
 - **Towns that have solved it**: the lead towns and the adopters of those cases that run them (pilot, in
   operation or completed; a planned case has solved nothing yet). Score = town fit (its best case, +10 % per
   further matching case, at most three) × (0.3 + 0.7 · peer similarity to the need's town, from
@@ -52,6 +53,8 @@ from matching.peers import peer_similarities, peers_version
 from matching.services import suppliers_list
 from municipalities.geography import distance_km
 from municipalities.models import Municipality
+from search import ranking
+from search.near import asking_municipality, lead_profiles
 from search.params import MAX_QUERY_LENGTH
 from search.service import search
 from search.types import Hit, SearchQuery
@@ -215,11 +218,25 @@ def _fitting_hits(need: Need) -> list[Hit]:
     and about three times faster on 50,000 cases than a paragraph. Only when the title finds nothing that
     fits is the description read too (a title like „Unser Anliegen“ says nothing)."""
     for text in (need.title.strip(), _described(need)):
-        result = search(SearchQuery(text=text, near=need.municipality.ags, page_size=SEARCH_DEPTH))
+        result = search(SearchQuery(text=text, page_size=SEARCH_DEPTH))
         hits = [hit for hit in result.hits if not hit.weak]
         if hits:
-            return hits
+            return _near(need, hits)
     return []
+
+
+def _near(need: Need, hits: list[Hit]) -> list[Hit]:
+    """The search's ``near=`` boost and reasons („aus einer Kommune ähnlicher Größe“), for the fitting hits
+    only. Whether a case fits does not depend on ``near`` (it only reorders), and asking the search for it
+    would weigh every candidate's lead town: about 45 ms more per need at 50,000 cases (bench/agency.py)."""
+    asking = asking_municipality(need.municipality.ags)
+    leads = lead_profiles({hit.municipality["ags"] for hit in hits if hit.municipality})
+    for hit in hits:
+        lead = leads.get(hit.municipality["ags"]) if hit.municipality else None
+        boost, reasons = ranking.near_reasons(asking, lead)
+        hit.score *= 1.0 + boost
+        hit.reasons = [*hit.reasons, *reasons]
+    return hits
 
 
 def _case_matches(need: Need, topics: dict[str, str]) -> list[tuple[CaseMatch, int]]:
