@@ -24,6 +24,7 @@ urlpatterns = [
     path("suche/", search_views.search_page, name="search"),
     path("", include("solutions.urls")),
     path("", include("matching.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
     path("konto/", include("accounts.urls")),  # login, logout, registration, password reset, Meine Daten
 ]
 
