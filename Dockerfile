@@ -12,12 +12,17 @@ RUN useradd --create-home --uid 1000 baukasten
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
-COPY config ./config
+# Every package of pyproject's [tool.setuptools.packages.find], floor by floor, so `pip install .` installs them all.
+COPY core ./core
 COPY municipalities ./municipalities
 COPY solutions ./solutions
-COPY matching ./matching
 COPY search ./search
+COPY matching ./matching
+COPY notifications ./notifications
+COPY agency ./agency
+COPY accounts ./accounts
 COPY pages ./pages
+COPY config ./config
 RUN pip install --upgrade pip && pip install .
 COPY . .
 # collectstatic needs a secret key to import settings; this one is used only during the build.

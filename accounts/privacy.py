@@ -14,6 +14,7 @@ Decisions (also in the README, "Sicherheit und Datenschutz"):
   *without* consent are always removed. Published details the person consented to stay unless they
   tick "withdraw consent" (Art. 7(3)); then they disappear from the page and from all its revisions.
 * Failed-login records (django-axes) and open sessions of the account are deleted.
+* Followed topics, saved searches, notifications, e-mail settings and digest records are deleted.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from django.utils import timezone
 
 from matching.models import HospitationRequest, TandemApplication
 from municipalities.models import MunicipalityMember
+from notifications.services import notifications_delete_for, notifications_personal_data
 from solutions.models import SolutionPage
 
 EXPORT_FORMAT_VERSION = 1
@@ -142,6 +144,8 @@ def personal_data_export(user: User) -> dict[str, Any]:
             for p in _contact_pages(user.email).order_by("pk")
         ],
         "failed_logins": _failed_logins(user),
+        # followed topics, saved searches, notifications, e-mail settings, digests sent
+        **notifications_personal_data(user),
     }
 
 
@@ -150,8 +154,7 @@ def _failed_logins(user: User) -> list[dict[str, Any]]:
 
     attempts = AccessAttempt.objects.filter(username__in=_login_names(user)).order_by("attempt_time")
     return [
-        {"time": _iso(a.attempt_time), "failures": a.failures_since_start, "ip_address": a.ip_address}
-        for a in attempts
+        {"time": _iso(a.attempt_time), "failures": a.failures_since_start, "ip_address": a.ip_address} for a in attempts
     ]
 
 
@@ -219,6 +222,7 @@ def account_delete(user: User, *, withdraw_contact_consent: bool = False) -> dic
     AccessAttempt.objects.filter(username__in=_login_names(user)).delete()
     _sessions_of(user).delete()
     MunicipalityMember.objects.filter(user=user).delete()
+    counts.update(notifications_delete_for(user))
     UserProfile.objects.filter(user=user).delete()  # admin preferences and avatar photo
 
     user.username = f"geloescht-{user.pk}-{secrets.token_hex(4)}"

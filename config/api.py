@@ -6,6 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
+from agency.api import router as agency_router
 from core.api_errors import install_error_handlers
 from matching.api import router as matching_router
 from municipalities.api import router as municipalities_router
@@ -41,6 +42,7 @@ api.add_router("/municipalities/", municipalities_router)
 api.add_router("/", search_router)
 api.add_router("/", solutions_router)
 api.add_router("/", matching_router)
+api.add_router("/", agency_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("solutions.urls")),
     path("", include("agency.urls")),  # before matching: it serves „Meine Anfragen“ with the introductions
     path("", include("matching.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
     path("konto/", include("accounts.urls")),  # login, logout, registration, password reset, Meine Daten
 ]
 

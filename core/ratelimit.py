@@ -47,6 +47,7 @@ LIMITS: dict[str, Limit] = {
     "tandem": Limit("tandem", 10, HOUR),
     "privacy_export": Limit("privacy_export", 20, HOUR),
     "account_delete": Limit("account_delete", 10, HOUR),
+    "saved_search": Limit("saved_search", 30, HOUR),  # „Suche speichern“ (20 per member are kept at most)
 }
 
 

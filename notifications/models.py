@@ -124,6 +124,9 @@ class Digest(models.Model):
     claimed_at = models.DateTimeField(_("vorbereitet am"), auto_now_add=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     items = models.PositiveIntegerField(_("Einträge"), default=0)
+    # The run that claimed the row: claims are written in batches (insert, conflicts ignored), and the
+    # run then reads back exactly the rows that are its own.
+    run = models.CharField(_("Lauf"), max_length=32, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("Wochenübersicht")
@@ -133,3 +136,19 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.period}"
+
+
+class PullMark(models.Model):
+    """Where the collection of pulled events (notifications.collect) stopped: the time of its last run and
+    the towns that received visits then, so that the next run tells only what is new since."""
+
+    name = models.CharField(_("Name"), max_length=40, unique=True)
+    ran_at = models.DateTimeField(_("zuletzt gelaufen am"))
+    hosts = models.JSONField(_("Gastgeber beim letzten Lauf"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Stand der Benachrichtigungen")
+        verbose_name_plural = _("Stände der Benachrichtigungen")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.ran_at:%Y-%m-%d %H:%M}"

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "accounts.pending.pending_context",
+                "notifications.context_processors.notification_bell",
             ],
         },
     },

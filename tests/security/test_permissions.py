@@ -67,6 +67,17 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("POST", "/meine-anfragen/{request}/annehmen/", ("login", 404, 302, 404)),
     ("POST", "/meine-anfragen/{request}/zurueckziehen/", ("login", 404, 409, 404)),  # only the visitor may
     ("GET", "/tandem/bewerben/", ("login", 200, 200, 200)),
+    # notifications: approved members only (an editor without a town gets a German 403); a foreign id is a 404
+    ("GET", "/benachrichtigungen/", ("login", 200, 200, 403)),
+    ("POST", "/benachrichtigungen/alle-gelesen/", ("login", 302, 302, 403)),
+    ("GET", "/benachrichtigungen/99999/", ("login", 404, 404, 404)),
+    ("GET", "/benachrichtigungen/einstellungen/", ("login", 200, 200, 403)),
+    ("POST", "/benachrichtigungen/suchen/99999/loeschen/", ("login", 302, 302, 403)),
+    ("POST", "/benachrichtigungen/suche-speichern/", ("login", 302, 302, 403)),
+    ("POST", "/benachrichtigungen/themen/{topic}/folgen/", ("login", 302, 302, 403)),
+    # unsubscribe links: the signed token is the permission; a wrong one is a German 400 for everybody
+    ("GET", "/benachrichtigungen/abmelden/kein-gueltiger-link/", (400, 400, 400, 400)),
+    ("POST", "/benachrichtigungen/abmelden/kein-gueltiger-link/", (400, 400, 400, 400)),
     # accounts
     ("GET", "/konto/anmelden/", (200, 200, 200, 200)),
     ("POST", "/konto/abmelden/", (302, 302, 302, 302)),
