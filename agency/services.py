@@ -34,6 +34,7 @@ from agency.models import (
     NeedState,
     TownAgencySetting,
 )
+from agency.selectors import needs_public
 from municipalities.models import Municipality, MunicipalityMember
 from municipalities.text import ascii_slug
 from notifications.models import NoticeKind
@@ -249,13 +250,8 @@ def need_hide(need_id: int, editor: User, note: str) -> Need:
 
 
 def need_is_public(need: Need, today: dt.date | None = None) -> bool:
-    """The one visibility rule of a need's public page: open and not expired."""
+    """``agency.selectors.needs_public`` for one need already loaded: open and not expired."""
     return need.state == NeedState.OPEN and need.expires >= (today or timezone.localdate())
-
-
-def needs_public():
-    """Open needs that have not expired, newest first."""
-    return Need.objects.filter(state=NeedState.OPEN, expires__gte=timezone.localdate())
 
 
 # --- introductions --------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from agency.introductions import (
     introductions_of_town,
 )
 from agency.models import Introduction, IntroductionSide, IntroductionStatus, Need, NeedKind, NeedState
+from agency.selectors import needs_filtered
 from core.ratelimit import ratelimit
 from matching.my_requests import requests_overview
 from solutions.models import SolutionPage
@@ -36,27 +36,13 @@ def _member(request: HttpRequest):
     return getattr(request.user, "membership", None) if request.user.is_authenticated else None
 
 
-def _needs_filtered(topic: str, state: str, size_class: str, kind: str) -> QuerySet[Need]:
-    # Integrator: swap for agency.selectors.needs_filtered(topic, state, size_class, kind) from h/match.
-    needs = agency.needs_public().select_related("municipality").prefetch_related("topics")
-    if topic:
-        needs = needs.filter(topics__slug=topic)
-    if state:
-        needs = needs.filter(municipality__state=state)
-    if size_class:
-        needs = needs.filter(municipality__size_class=size_class)
-    if kind:
-        needs = needs.filter(kind=kind)
-    return needs.distinct().order_by("-published_at", "-pk")
-
-
 def need_list(request: HttpRequest) -> HttpResponse:
     form = NeedFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
         return render(request, "agency/need_list.html", {"form": form, "page": None}, status=400)
     values = form.cleaned_data if request.GET else {}
     chosen = {name: values.get(name, "") for name in ("topic", "state", "size_class", "kind")}
-    needs = _needs_filtered(**chosen)
+    needs = needs_filtered(**chosen)
     page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({name: value for name, value in chosen.items() if value})
     return render(

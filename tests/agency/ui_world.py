@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import get_resolver
+
 from agency import matches
 from agency.matches import NeedMatches, PartnerMatch, TownMatch
 from agency.models import Need, NeedState
@@ -75,6 +77,9 @@ class FakeMatching:
 
 
 def install(monkeypatch) -> tuple[FakeMatching, Recorder]:
+    # Load the URL configuration first: modules it imports that bind ``need_matches`` by name (the API) must
+    # bind the real one, not this test's stand-in, or later tests in the process would see the fake.
+    get_resolver().url_patterns  # noqa: B018
     fake, recorder = FakeMatching(), Recorder()
     monkeypatch.setattr(matches, "need_matches", fake.need_matches)
     monkeypatch.setattr(matches, "matches_version", fake.matches_version)

@@ -118,6 +118,10 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/api/v1/solutions/", (200, 200, 200, 200)),
     ("GET", "/api/v1/solutions/{case}/", (200, 200, 200, 200)),
     ("GET", "/api/v1/suggest/?q=st", (200, 200, 200, 200)),
+    ("GET", "/api/v1/needs/", (200, 200, 200, 200)),
+    ("GET", "/api/v1/needs/{need}/", (200, 200, 200, 200)),
+    ("GET", "/api/v1/needs/{need}/matches/", (200, 200, 200, 200)),
+    ("GET", "/api/v1/municipalities/{ags}/needs/", (200, 200, 200, 200)),
     ("POST", "/api/v1/solutions/", (405, 405, 405, 405)),  # nothing in the API writes
     ("GET", "/api/v1/", (404, 404, 404, 404)),
     ("GET", "/api/v2/unbekannt", (404, 404, 404, 404)),
