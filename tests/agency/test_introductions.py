@@ -241,3 +241,41 @@ def test_the_match_needs_command_says_how_many_needs_it_matched(world):
     out = io.StringIO()
     call_command("match_needs", stdout=out)
     assert out.getvalue() == "0 Gesuche neu abgeglichen.\n"
+
+
+def test_the_towns_members_find_introductions_and_answers_in_their_notifications(monkeypatch, client):
+    """With the real notification service: the bell's page lists what the agency told each side."""
+    from agency import matches
+    from notifications.models import Notification
+    from tests.agency.ui_world import FakeMatching
+
+    fake = FakeMatching()
+    client.get("/gesuche/")  # load the URL configuration (and the API's binding of need_matches) first
+    monkeypatch.setattr(matches, "need_matches", fake.need_matches)
+    monkeypatch.setattr(matches, "matches_version", fake.matches_version)
+    places = towns()
+    seeker = member(places["barleben"], "barleben", email="rathaus@barleben.example")
+    helper = member(places["hemmingen"], "hemmingen", email="info@hemmingen.example")
+    fake.towns["barleben-heizungssensoren-fuer-schulen"] = [places["hemmingen"]]
+    agency.need_create(
+        seeker.membership,
+        title="Heizungssensoren für Schulen",
+        description="Gas sparen.",
+        topics=[Topic.objects.get(slug="energie-klimaschutz")],
+        kind=NeedKind.SOLUTION,
+    )
+    intro = Introduction.objects.get()
+    told = Notification.objects.get(user=helper)
+    assert (told.kind, told.key, told.url) == (
+        NoticeKind.INTRODUCTION,
+        f"introduction:{intro.pk}",
+        f"/meine-anfragen/vorstellungen/{intro.pk}/",
+    )
+    assert Notification.objects.get(user=seeker).kind == NoticeKind.NEED_MATCH
+    client.force_login(helper)
+    client.post(f"/meine-anfragen/vorstellungen/{intro.pk}/zustimmen/")
+    answer = Notification.objects.filter(user=seeker, kind=NoticeKind.ANSWER).get()
+    assert (
+        answer.title
+        == "Hemmingen hat der Vorstellung zu „Heizungssensoren für Schulen“ zugestimmt – bitte antworten Sie auch"
+    )
