@@ -257,12 +257,16 @@ def need_is_public(need: Need, today: dt.date | None = None) -> bool:
 # --- introductions --------------------------------------------------------------------------------------
 
 
+def _answerable(municipality: Municipality) -> bool:
+    """Someone can answer for the town: an approved, active member."""
+    return MunicipalityMember.objects.filter(municipality=municipality, approved=True, user__is_active=True).exists()
+
+
 def _introducible(municipality: Municipality) -> bool:
-    """A town is introduced only if someone can answer (an approved, active member) and it has not
-    switched introductions off."""
+    """A town is introduced only if someone can answer and it has not switched introductions off."""
     if TownAgencySetting.objects.filter(municipality=municipality, introductions=False).exists():
         return False
-    return MunicipalityMember.objects.filter(municipality=municipality, approved=True, user__is_active=True).exists()
+    return _answerable(municipality)
 
 
 def town_introductions_set(municipality: Municipality, *, on: bool, by: User | None) -> TownAgencySetting:
@@ -315,6 +319,11 @@ def need_introduce(need: Need, found: matches.NeedMatches | None = None) -> list
     call again (existing introductions are kept). Returns the new introductions. ``found``: matches the
     caller already has (needs_rematch), so they are not computed twice."""
     if not need_is_public(need):
+        return []
+    if not _answerable(need.municipality):
+        # An imported need of a town without members: nobody could agree on its side, so no town is asked
+        # for it yet. Its version is not stamped, so the next needs_rematch tries again (cheap: matches are
+        # cached) and introduces as soon as a member of the town is approved.
         return []
     if found is None:
         found = matches.need_matches(need)

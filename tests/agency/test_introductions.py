@@ -279,3 +279,31 @@ def test_the_towns_members_find_introductions_and_answers_in_their_notifications
         answer.title
         == "Hemmingen hat der Vorstellung zu „Heizungssensoren für Schulen“ zugestimmt – bitte antworten Sie auch"
     )
+
+
+def test_a_need_of_a_town_without_members_asks_nobody_until_a_member_can_agree(world):
+    """A workshop's need for a town with no account: the helper town would agree and then wait for ever, so
+    no town is asked; once a member of the town is approved, the next round of re-matching asks them."""
+    import datetime as dt
+
+    from agency.models import NeedSource, NeedState
+
+    places = world["towns"]
+    need = Need.objects.create(
+        ref="groeningen-heizungssensoren",
+        kind=NeedKind.SOLUTION,
+        municipality=places["groeningen"],
+        title="Heizungssensoren für Schulen",
+        description="Aus der Werkstatt in Magdeburg: Wir möchten den Gasverbrauch senken.",
+        expires=dt.date.today() + dt.timedelta(days=90),
+        state=NeedState.OPEN,
+        source=NeedSource.IMPORT,
+    )
+    world["fake"].towns[need.ref] = [places["hemmingen"]]
+    assert agency.need_introduce(need) == []
+    assert agency.needs_rematch() == 1 and not Introduction.objects.exists()
+
+    member(places["groeningen"], "groeningen", email="rathaus@groeningen.example")
+    assert agency.needs_rematch() == 1
+    assert list(Introduction.objects.values_list("municipality__name", flat=True)) == ["Hemmingen"]
+    assert agency.needs_rematch() == 0
