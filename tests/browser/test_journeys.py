@@ -159,7 +159,7 @@ def test_tandem_partners_see_each_other_after_the_editor_confirms(site_data, new
 
     # The editor closes the round in the admin: Matching → Tandem-Runden → the round.
     admin_login(editor, "redaktion")
-    editor.get_by_role("button", name="Matching").click()
+    editor.get_by_role("button", name="Matching", exact=True).click()
     editor.get_by_role("link", name="Tandem-Runden").click()
     editor.get_by_role("link", name="Bewerbungen und Zuordnung").click()
     expect(editor.locator("main")).to_contain_text("2 Bewerbungen")
