@@ -516,8 +516,14 @@ def clean_last_confirmed(line: Line) -> dt.date | None:
 # Python's own messages (json.decoder) are English; a workshop's operator reads German. Matched by their start:
 # the decoder appends details („… at“) to some of them.
 JSON_ERRORS = (
-    ("Expecting property name enclosed in double quotes", "hier wird ein Feldname in doppelten Anführungszeichen erwartet"),
-    ("Expecting value", "hier fehlt ein Wert (Text in doppelten Anführungszeichen, Zahl, Liste, true, false oder null)"),
+    (
+        "Expecting property name enclosed in double quotes",
+        "hier wird ein Feldname in doppelten Anführungszeichen erwartet",
+    ),
+    (
+        "Expecting value",
+        "hier fehlt ein Wert (Text in doppelten Anführungszeichen, Zahl, Liste, true, false oder null)",
+    ),
     ("Expecting ':' delimiter", "hier fehlt der Doppelpunkt zwischen Feldname und Wert"),
     ("Expecting ',' delimiter", "hier fehlt ein Komma"),
     ("Extra data", "nach dem Ende des Objekts folgt noch etwas"),

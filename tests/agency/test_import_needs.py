@@ -177,7 +177,7 @@ def test_the_summary_counts_in_german_singular_and_plural(tmp_path, towns, monke
     made["werkstatt-amberg-2"] = [object(), object()]
     out, _ = run(write(tmp_path, HAHNBACH, ILLSCHWANG), "--verbosity", "0")
     assert out.strip().endswith("; 3 Vorstellungen gemacht.")
-    with pytest.raises(CommandError, match="^1 von 2 Zeilen ist fehlerhaft; es wurde nichts importiert"):
+    with pytest.raises(CommandError, match=r"^1 von 2 Zeilen ist fehlerhaft; es wurde nichts importiert"):
         run(write(tmp_path, {**HAHNBACH, "radius_km": "zwanzig"}, ILLSCHWANG))
 
 

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError("Es wurde nichts importiert.")
         if parsed.errors and (not skip_invalid or not parsed.records):
             faulty = ngettext(
-                "%(n)s von %(total)s Zeilen ist fehlerhaft", "%(n)s von %(total)s Zeilen sind fehlerhaft", len(parsed.errors)
+                "%(n)s von %(total)s Zeilen ist fehlerhaft",
+                "%(n)s von %(total)s Zeilen sind fehlerhaft",
+                len(parsed.errors),
             ) % {"n": len(parsed.errors), "total": parsed.lines}
             raise CommandError(
                 f"{faulty}; es wurde nichts importiert. "
@@ -49,6 +51,5 @@ class Command(BaseCommand):
             introduced += len(need_introduce(need))
         made = ngettext("%(n)s Vorstellung gemacht", "%(n)s Vorstellungen gemacht", introduced) % {"n": introduced}
         self.stdout.write(
-            f"Fertig: {summary.created} neu, {summary.updated} aktualisiert, {len(parsed.errors)} übersprungen; "
-            f"{made}."
+            f"Fertig: {summary.created} neu, {summary.updated} aktualisiert, {len(parsed.errors)} übersprungen; {made}."
         )
