@@ -21,13 +21,13 @@ from django.utils import timezone
 from agency.models import DEFAULT_LIFETIME_DAYS, RADIUS_MAX_KM, RADIUS_MIN_KM, Need, NeedKind, NeedSource, NeedState
 from municipalities.models import Municipality
 from municipalities.text import SLUG_RE
-from solutions.importers.jsonl import Line, _known_topic, _learn_topic, _MunicipalityLookup
+from solutions.importers.jsonl import Line, _known_topic, _learn_topic, _MunicipalityLookup, json_error_message, quoted
 from solutions.models import Topic
 
 REF_MAX = Need._meta.get_field("ref").max_length
 TITLE_MAX = Need._meta.get_field("title").max_length
 DESCRIPTION_MAX = Need._meta.get_field("description").max_length
-KINDS = ", ".join(f"„{kind}“" for kind in NeedKind.values)
+KINDS = ", ".join(f"„{kind}“" for kind in NeedKind.values[:-1]) + f" oder „{NeedKind.values[-1]}“"
 
 
 class NeedsFileError(Exception):
@@ -90,7 +90,7 @@ def needs_file_parse(path: Path) -> NeedsParse:
         try:
             data = json.loads(content)
         except json.JSONDecodeError as exc:
-            result.errors.append(f"Zeile {number}: kein gültiges JSON ({exc.msg}, Spalte {exc.colno})")
+            result.errors.append(f"Zeile {number}: {json_error_message(exc)}")
             continue
         if not isinstance(data, dict):
             result.errors.append(f"Zeile {number}: erwartet wird ein JSON-Objekt {{…}}")
@@ -122,7 +122,7 @@ def _clean(line: Line, topics: dict[str, str], today: dt.date) -> NeedRecord | N
     if kind is None:
         line.error("„kind“ fehlt")
     elif kind not in NeedKind.values:
-        line.error(f"„kind“ muss {KINDS} sein, nicht {json.dumps(kind, ensure_ascii=False)[:40]}")
+        line.error(f"„kind“ muss {KINDS} sein, nicht {quoted(kind)}")
     ags = data.get("municipality_ags")
     if ags in (None, ""):
         line.error("„municipality_ags“ fehlt")
@@ -168,7 +168,7 @@ def _clean_expires(line: Line, today: dt.date) -> dt.date:
     except ValueError:
         expires = None
     if expires is None:
-        line.error(f"„expires“ = {json.dumps(raw, ensure_ascii=False)[:40]} ist kein Datum (JJJJ-MM-TT)")
+        line.error(f"„expires“ = {quoted(raw)} ist kein Datum (JJJJ-MM-TT)")
         return today
     if expires < today:
         line.error(f"„expires“ = {raw} liegt in der Vergangenheit")

@@ -9,7 +9,11 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from agency.models import Introduction, IntroductionKind, IntroductionSide
+from agency.need_ranking import format_km
 from matching import consent
+from municipalities.geography import distance_km
+
+PARTNER_REASON_START = "Gemeinsam angehen: "
 
 
 @dataclass(frozen=True)
@@ -75,3 +79,19 @@ AGREE_LABELS = {
 
 def agree_label(introduction: Introduction, side: str) -> str:
     return AGREE_LABELS[(side, introduction.kind)]
+
+
+def introduction_reasons_for(introduction: Introduction, side: str | None) -> list[str]:
+    """The introduction's reasons as the given side should read them. They are stored as the need's town reads
+    them; for a partner introduction the first one names the other town („Gemeinsam angehen: Wanzleben-Börde
+    sucht dasselbe, 20 km entfernt“), so the introduced town would read its own name: it reads the need's town
+    instead. The other reasons (shared topics) read the same from both sides."""
+    reasons = list(introduction.reasons)
+    if side != IntroductionSide.HELPER or introduction.kind != IntroductionKind.PARTNER:
+        return reasons
+    seeker = introduction.need.municipality
+    km = distance_km(seeker, introduction.municipality)
+    where = f", {format_km(km)} entfernt" if km is not None else ""
+    mine = f"{PARTNER_REASON_START}{seeker.name} sucht dasselbe{where}"
+    rest = [r for r in reasons if not r.startswith(PARTNER_REASON_START)]
+    return [mine, *rest]

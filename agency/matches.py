@@ -5,16 +5,23 @@ How it ranks (the weights live in ``agency.need_ranking``, the pure part):
 
 - **Cases**: the one search service (``search.service.search``, hybrid) on the need's title; only if that
   finds nothing fitting, on the title and the start of the description (a paragraph is slower and blurrier
-  than the few words a town would type). Only fitting hits count: a weak match (``hit.weak``) is never a
-  match. The search's ``near=`` boost for the need's town is applied to the fitting hits only (``_near``).
-  A case's fit is its score relative to the best hit, up to a fifth more for the share of the need's
-  topics it carries; reasons: the shared topics („Thema „Straßen & Infrastruktur“ wie im Gesuch“) and the
-  search's own („aus einer Kommune ähnlicher Größe“).
+  than the few words a town would type). A case matches only if the search finds it fitting (a weak match,
+  ``hit.weak``, never is) **and** it shares at least one of the need's topics: the search's fit floor was
+  calibrated on short queries, and a word-part („Straßen…“ in „Straßenbeleuchtung“) or a paragraph's
+  general words („gemeinsam“, „Kommune“) make almost any case „fit“; the topics the town chose say what the
+  need is about. From the description, where every case comes out near, a case must also score at least
+  ``DESCRIBED_MIN_RELATIVE`` of the best topical hit. The search's ``near=`` boost for the need's town is
+  applied to the matching hits only (``_near``). A case's fit is its score relative to the best hit, up to a
+  fifth more for the share of the need's topics it carries; reasons: the shared topics („Thema „Straßen &
+  Infrastruktur“ wie im Gesuch“) and the search's own („aus einer Kommune ähnlicher Größe“).
 - **Towns that have solved it**: the lead towns and the adopters of those cases that run them (pilot, in
-  operation or completed; a planned case has solved nothing yet). Score = town fit (its best case, +10 % per
+  operation or completed; a planned case has solved nothing yet), only of matching cases (so only of cases
+  on the need's topics); the reasons name the case and the topic it shares („„X“ passt zum Thema „Energie &
+  Klimaschutz“ des Gesuchs“). Score = town fit (its best case, +10 % per
   further matching case, at most three) × (0.3 + 0.7 · peer similarity to the need's town, from
   ``matching.peers``) × (0.5 + 0.5 · e^(−km/150)); a town without coordinates counts as half near.
-- **Partners** (needs of kind „partner“ only): other towns' public needs sharing at least one topic, within
+- **Partners** (needs of kind „partner“ only, and only other needs of kind „partner“: both look for
+  partners, and only a partner need has a radius): other towns' public needs sharing at least one topic, within
   the need's radius (default 25 km) and within the other need's radius when it set one. Score = share of
   the need's topics the other shares × (1 − 0.5 · distance / reach).
 - **Suppliers**: first those named by the matching cases (by the case's fit), then
@@ -22,7 +29,8 @@ How it ranks (the weights live in ``agency.need_ranking``, the pure part):
   merged by supplier.
 
 What it ignores: the need's own town is never a town or a partner (its own cases may appear as cases);
-cases that share only a topic but not the words (the search decides what fits); towns that planned a
+cases that share only a topic but not the words (the search decides what fits), and cases that share the
+words but none of the need's topics; towns that planned a
 case; unpublished or restricted cases (the search and the peers register see published ones only);
 closed, hidden, pending and expired needs (``agency.selectors.needs_public``); people (no person's name
 or address is read). Whether a town wants to be introduced is decided when introductions are made
@@ -70,6 +78,13 @@ SUPPLIERS_PER_TOPIC = 10
 CASES_PER_TOWN_REASON = 2
 # A town has solved it when it runs the case: not when it only plans it.
 RUNNING = frozenset({SolutionStatus.PILOT, SolutionStatus.IN_OPERATION, SolutionStatus.COMPLETED})
+# From a paragraph (title + description) the search finds nearly every case fitting; there a topical case must
+# also come close to the best one. On the demo's „Eine Klimaschutzstelle mit Nachbarn teilen“ this keeps the
+# shared-staff cases (1.0 and 0.82 of the best) and drops bus lines and a village app (0.45, 0.39).
+DESCRIBED_MIN_RELATIVE = 0.5
+# Part of matches_version(): raised when the rules change, so matches cached and introductions made under the
+# old rules are recomputed.
+RULES_VERSION = 2
 CACHE_SIZE = 2000
 SHARED_CACHE_SECONDS = 24 * 3600  # the key holds the version: an entry is never stale, only unused
 
@@ -81,6 +96,7 @@ class CaseMatch:
     url: str
     score: float
     reasons: list[str]
+    topics: tuple[str, ...] = ()  # names of the need's topics the case shares
 
 
 @dataclass(frozen=True)
@@ -132,7 +148,7 @@ _needs_version_cache: VersionedCache[tuple] = VersionedCache(_needs_version, lam
 
 def matches_version() -> str:
     """Changes whenever a case or a need changes: introductions are re-made for needs matched earlier."""
-    parts = (peers_version(), _needs_version_cache.get(), timezone.localdate())
+    parts = (peers_version(), _needs_version_cache.get(), timezone.localdate(), RULES_VERSION)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
@@ -213,16 +229,24 @@ def _described(need: Need) -> str:
     return text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
 
 
-def _fitting_hits(need: Need) -> list[Hit]:
+def _topical_hits(text: str, wanted: set[str]) -> list[Hit]:
+    """The search's fitting hits that share at least one of the need's topics."""
+    result = search(SearchQuery(text=text, page_size=SEARCH_DEPTH))
+    return [hit for hit in result.hits if not hit.weak and wanted.intersection(hit.topics)]
+
+
+def _fitting_hits(need: Need, wanted: set[str]) -> list[Hit]:
     """The title first: it is what the town would type into the search, and a short query is both sharper
     and about three times faster on 50,000 cases than a paragraph. Only when the title finds nothing that
-    fits is the description read too (a title like „Unser Anliegen“ says nothing)."""
-    for text in (need.title.strip(), _described(need)):
-        result = search(SearchQuery(text=text, page_size=SEARCH_DEPTH))
-        hits = [hit for hit in result.hits if not hit.weak]
+    fits is the description read too (a title like „Unser Anliegen“ says nothing); from it only the cases
+    close to the best one count (DESCRIBED_MIN_RELATIVE)."""
+    hits = _topical_hits(need.title.strip(), wanted)
+    if not hits:
+        hits = _topical_hits(_described(need), wanted)
         if hits:
-            return _near(need, hits)
-    return []
+            best = max(hit.score for hit in hits)
+            hits = [hit for hit in hits if hit.score >= DESCRIBED_MIN_RELATIVE * best]
+    return _near(need, hits) if hits else []
 
 
 def _near(need: Need, hits: list[Hit]) -> list[Hit]:
@@ -241,19 +265,18 @@ def _near(need: Need, hits: list[Hit]) -> list[Hit]:
 
 def _case_matches(need: Need, topics: dict[str, str]) -> list[tuple[CaseMatch, int]]:
     """The fitting cases with their page ids, best first."""
-    hits = _fitting_hits(need)
     wanted = set(topics)
+    hits = _fitting_hits(need, wanted)
     shares = [need_ranking.topic_share(wanted, hit.topics) for hit in hits]
     fits = need_ranking.case_fits([hit.score for hit in hits], shares)
     found = []
     for hit, fit in zip(hits, fits, strict=True):
-        reasons = [f"Thema „{name}“ wie im Gesuch" for slug, name in topics.items() if slug in hit.topics]
-        if not reasons:
-            reasons.append("passt zum Text des Gesuchs")
+        shared = tuple(name for slug, name in topics.items() if slug in hit.topics)  # never empty: _topical_hits
+        reasons = [f"Thema „{name}“ wie im Gesuch" for name in shared]
         if hit.municipality and hit.municipality["ags"] == need.municipality.ags:
             reasons.append("aus der eigenen Kommune")
         reasons.extend(hit.reasons)
-        match = CaseMatch(hit.slug, hit.title, hit.url, round(float(fit), 4), reasons)
+        match = CaseMatch(hit.slug, hit.title, hit.url, round(float(fit), 4), reasons, shared)
         found.append((match, hit.page_id))
     found.sort(key=lambda item: (-item[0].score, item[0].slug))
     return found
@@ -289,6 +312,7 @@ def _town_matches(need: Need, found: list[tuple[CaseMatch, int]]) -> list[TownMa
         town = towns[ids[k]]
         cases = sorted(runs[ids[k]], key=lambda run: (-run[0].score, run[0].slug))
         reasons = [_run_reason(case, role, year) for case, role, year in cases[:CASES_PER_TOWN_REASON]]
+        reasons.append(_fit_reason(cases[0][0]))
         reasons.extend(_town_reasons(home, town, distances[k]))
         matches.append(
             TownMatch(
@@ -307,6 +331,17 @@ def _run_reason(case: CaseMatch, role: str, year: int | None) -> str:
     if role == "lead":
         return f"führt „{case.title}“" + (f" seit {year}" if year else "")
     return f"hat „{case.title}“ übernommen" + (f" ({year})" if year else "")
+
+
+def _fit_reason(case: CaseMatch) -> str:
+    """Why the town's best case fits: the need's topics it shares („„X“ passt zum Thema „Energie &
+    Klimaschutz“ des Gesuchs“)."""
+    names = [f"„{name}“" for name in case.topics]
+    if not names:
+        return f"„{case.title}“ passt zum Gesuch"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
+    label = "zum Thema" if len(names) == 1 else "zu den Themen"
+    return f"„{case.title}“ passt {label} {joined} des Gesuchs"
 
 
 def _town_reasons(home: Municipality, town: Municipality, distance: float | None) -> list[str]:
@@ -340,7 +375,7 @@ def _partner_matches(need: Need, topics: dict[str, str]) -> list[PartnerMatch]:
     # The box holds few needs (about one in two hundred for 25 km): their topics are compared in Python.
     candidates = list(
         needs_public()
-        .filter(municipality_id__in=towns)
+        .filter(municipality_id__in=towns, kind=NeedKind.PARTNER)
         .exclude(pk=need.pk)
         .select_related("municipality")
         .prefetch_related(TOPICS_PREFETCH)
@@ -367,8 +402,6 @@ def _partner_matches(need: Need, topics: dict[str, str]) -> list[PartnerMatch]:
         km = need_ranking.format_km(distances[k])
         reasons = [f"Gemeinsam angehen: {other.municipality.name} sucht dasselbe, {km} entfernt"]
         reasons.extend(f"gemeinsames Thema „{name}“" for slug, name in topics.items() if slug in their_topics[k])
-        if other.kind == NeedKind.PARTNER:
-            reasons.append("sucht ebenfalls Partner")
         matches.append(PartnerMatch(other, round(distances[k], 1), round(float(scores[k]), 4), reasons))
     return matches
 

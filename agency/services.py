@@ -16,9 +16,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from agency import matches
-from agency.introductions import introduction_side, introductions_of_town
+from agency.introductions import introduction_reasons_for, introduction_side, introductions_of_town
 from agency.models import (
     DEFAULT_LIFETIME_DAYS,
     DEFAULT_RADIUS_KM,
@@ -294,14 +295,14 @@ def _tell_about(introduction: Introduction) -> None:
         seeker_title = f"Vorgestellt: {introduction.municipality.name} hat „{need.title}“ gelöst"
     else:
         title = f"Gemeinsam angehen: {need.municipality.name} sucht dasselbe – „{need.title}“"
-        seeker_title = f"Vorgestellt: {introduction.municipality.name} sucht dasselbe wie Sie"
-    body = "\n".join(introduction.reasons)
+        # the need's title: a town with two partner searches must tell the introductions apart
+        seeker_title = f"Vorgestellt: {introduction.municipality.name} sucht dasselbe wie Sie – „{need.title}“"
     notify_town(
         introduction.municipality,
         kind=NoticeKind.INTRODUCTION,
         key=f"introduction:{introduction.pk}",
         title=title,
-        body=body,
+        body="\n".join(introduction_reasons_for(introduction, IntroductionSide.HELPER)),
         url=url,
     )
     notify_town(
@@ -309,7 +310,7 @@ def _tell_about(introduction: Introduction) -> None:
         kind=NoticeKind.NEED_MATCH,
         key=f"introduction:{introduction.pk}:seeker",
         title=seeker_title,
-        body=body,
+        body="\n".join(introduction_reasons_for(introduction, IntroductionSide.SEEKER)),
         url=url,
     )
 
@@ -330,11 +331,11 @@ def need_introduce(need: Need, found: matches.NeedMatches | None = None) -> list
     existing = dict(
         Introduction.objects.filter(need=need).values_list("municipality_id", "kind")
     )  # town → kind of its introduction
-    # A town whose own need already introduced this town as a partner is not asked again the other way round.
+    # Two partner needs that were already introduced to each other (from the other need's side) are not
+    # introduced again the other way round. Only that pair: the towns may still meet over other needs, and a
+    # town that solved something is asked whatever partner searches it shares with the need's town.
     reverse_partners = set(
-        Introduction.objects.filter(kind=IntroductionKind.PARTNER, municipality=need.municipality).values_list(
-            "need__municipality_id", flat=True
-        )
+        Introduction.objects.filter(kind=IntroductionKind.PARTNER, other_need=need).values_list("need_id", flat=True)
     )
     candidates: list[tuple[str, Municipality, Need | None, list[str], list[str], float]] = []
     for town in found.towns:
@@ -357,7 +358,9 @@ def need_introduce(need: Need, found: matches.NeedMatches | None = None) -> list
     for kind, town, other_need, cases, reasons, score in candidates:
         if counts[kind] >= MAX_INTRODUCTIONS_PER_KIND:
             continue
-        if town.pk == need.municipality_id or town.pk in existing or town.pk in reverse_partners:
+        if town.pk == need.municipality_id or town.pk in existing:
+            continue
+        if other_need is not None and other_need.pk in reverse_partners:
             continue
         if not _introducible(town):
             continue
@@ -416,15 +419,13 @@ def needs_rematch() -> int:
 
 
 def _tell_author(need: Need, found: matches.NeedMatches) -> None:
-    parts = []
-    if found.cases:
-        parts.append(f"{len(found.cases)} Praxisbeispiele")
-    if found.towns:
-        parts.append(f"{len(found.towns)} Kommunen, die es gelöst haben")
-    if found.partners:
-        parts.append(f"{len(found.partners)} mögliche Partner")
-    if found.suppliers:
-        parts.append(f"{len(found.suppliers)} Anbieter")
+    counts = (
+        (len(found.cases), "%(n)s Praxisbeispiel", "%(n)s Praxisbeispiele"),
+        (len(found.towns), "%(n)s Kommune, die es gelöst hat", "%(n)s Kommunen, die es gelöst haben"),
+        (len(found.partners), "%(n)s möglicher Partner", "%(n)s mögliche Partner"),
+        (len(found.suppliers), "%(n)s Anbieter", "%(n)s Anbieter"),
+    )
+    parts = [ngettext(one, many, n) % {"n": n} for n, one, many in counts if n]
     kwargs = {
         "kind": NoticeKind.NEED_MATCH,
         "key": f"need:{need.pk}:matches:{_matches_fingerprint(found)}",

@@ -62,6 +62,14 @@ class ParseResult:
     lines: int = 0
 
 
+def quoted(value: object) -> str:
+    """A value from the file as a message quotes it: a text in German quotes („fertig“), anything else as
+    JSON (42, true, [1, 2]); cut at 40 characters."""
+    if isinstance(value, str):
+        return f"„{value[:40]}“"
+    return json.dumps(value, ensure_ascii=False)[:40]
+
+
 class Line:
     """One line of the file while it is cleaned: its data, the errors found so far, and readers for
     text and numbers that report in the file's terms."""
@@ -110,13 +118,13 @@ class Line:
         try:
             number = Decimal(str(value).strip().replace(",", "."))
         except InvalidOperation:
-            self.error(f"„{label}“ = {value!r} ist keine Zahl")
+            self.error(f"„{label}“ = {quoted(value)} ist keine Zahl")
             return None
         if not number.is_finite():
-            self.error(f"„{label}“ = {value!r} ist keine Zahl")
+            self.error(f"„{label}“ = {quoted(value)} ist keine Zahl")
             return None
         if integer and number != number.to_integral_value():
-            self.error(f"„{label}“ = {value!r} ist keine ganze Zahl")
+            self.error(f"„{label}“ = {quoted(value)} ist keine ganze Zahl")
             return None
         if minimum is not None and number < minimum:
             self.error(
@@ -145,7 +153,7 @@ class _MunicipalityLookup:
     def resolve(self, line: Line, *, ags: object, name: object, state: object, label: str) -> str | None:
         if ags not in (None, ""):
             if not isinstance(ags, str) or not re.match(r"^\d{8}$", ags):
-                line.error(f"{label}: AGS {ags!r} hat nicht genau 8 Ziffern")
+                line.error(f"{label}: AGS {quoted(ags)} hat nicht genau 8 Ziffern")
                 return None
             if ags not in self.by_ags:
                 line.error(f"{label}: AGS {ags} gibt es im Gemeindeverzeichnis nicht")
@@ -257,7 +265,7 @@ def clean_solution_blocks(line: Line) -> list | None:
 def clean_status(line: Line) -> str:
     status = line.data["status"]
     if status not in SolutionStatus.values:
-        line.error(f"„status“ = {status!r} ist unbekannt; erlaubt: {', '.join(SolutionStatus.values)}")
+        line.error(f"„status“ = {quoted(status)} ist unbekannt; erlaubt: {', '.join(SolutionStatus.values)}")
     return status
 
 
@@ -361,12 +369,12 @@ def clean_suppliers(line: Line, topic_names: dict[str, str]) -> list[dict]:
             try:
                 URLValidator(schemes=["http", "https"])(website)
             except ValidationError:
-                line.error(f"„supplier.website“ = {website!r} ist keine gültige Adresse")
+                line.error(f"„supplier.website“ = {quoted(website)} ist keine gültige Adresse")
         cleaned = {"name": item["name"].strip(), "website": website}
         if "slug" in item:
             slug = item["slug"] or ""
             if not isinstance(slug, str) or (slug and not SLUG_RE.match(slug)):
-                line.error(f"„supplier.slug“ = {slug!r} ist kein gültiger Slug (nur a–z, 0–9 und Bindestriche)")
+                line.error(f"„supplier.slug“ = {quoted(slug)} ist kein gültiger Slug (nur a–z, 0–9 und Bindestriche)")
             cleaned["slug"] = slug if isinstance(slug, str) else ""
         if "description" in item:
             description = item["description"] or ""
@@ -431,7 +439,7 @@ def clean_contact(line: Line) -> dict | None:
         try:
             validate_email(email)
         except ValidationError:
-            line.error(f"„contact.email“ = {email!r} ist keine gültige E-Mail-Adresse")
+            line.error(f"„contact.email“ = {quoted(email)} ist keine gültige E-Mail-Adresse")
     return {
         "name": str(contact.get("name") or "").strip(),
         "role": str(contact.get("role") or "").strip(),
@@ -476,7 +484,7 @@ def _clean_adopter(line: Line, i: int, item: dict, ags: str) -> dict:
     visits = sub.number("visits_per_year", integer=True, minimum=0, maximum=365, label=f"adopters[{i}].visits_per_year")
     status = item.get("status") or SolutionStatus.IN_OPERATION
     if status not in SolutionStatus.values:
-        sub.error(f"adopters[{i}].status = {status!r} ist unbekannt")
+        sub.error(f"adopters[{i}].status = {quoted(status)} ist unbekannt")
     line.errors.extend(sub.errors)
     return {
         "ags": ags,
@@ -501,8 +509,37 @@ def clean_last_confirmed(line: Line) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw) if raw else None
     except (TypeError, ValueError):
-        line.error(f"„last_confirmed“ = {raw!r} ist kein Datum (JJJJ-MM-TT)")
+        line.error(f"„last_confirmed“ = {quoted(raw)} ist kein Datum (JJJJ-MM-TT)")
         return None
+
+
+# Python's own messages (json.decoder) are English; a workshop's operator reads German. Matched by their start:
+# the decoder appends details („… at“) to some of them.
+JSON_ERRORS = (
+    (
+        "Expecting property name enclosed in double quotes",
+        "hier wird ein Feldname in doppelten Anführungszeichen erwartet",
+    ),
+    (
+        "Expecting value",
+        "hier fehlt ein Wert (Text in doppelten Anführungszeichen, Zahl, Liste, true, false oder null)",
+    ),
+    ("Expecting ':' delimiter", "hier fehlt der Doppelpunkt zwischen Feldname und Wert"),
+    ("Expecting ',' delimiter", "hier fehlt ein Komma"),
+    ("Extra data", "nach dem Ende des Objekts folgt noch etwas"),
+    ("Unterminated string", "ein Text wird nicht mit einem doppelten Anführungszeichen beendet"),
+    ("Invalid control character", "ein Text enthält ein Steuerzeichen (etwa einen Tabulator)"),
+    ("Invalid \\escape", "ungültige Escape-Sequenz mit Backslash"),
+    ("Invalid \\uXXXX escape", "ungültige Escape-Sequenz \\uXXXX"),
+    ("Illegal trailing comma", "überzähliges Komma vor der schließenden Klammer"),
+)
+
+
+def json_error_message(exc: json.JSONDecodeError) -> str:
+    """„kein gültiges JSON in Spalte 14: hier wird ein Feldname … erwartet“ — German, with the column, for
+    both JSON-Lines imports (cases and needs)."""
+    reason = next((german for english, german in JSON_ERRORS if exc.msg.startswith(english)), "")
+    return f"kein gültiges JSON in Spalte {exc.colno}" + (f": {reason}" if reason else "")
 
 
 def parse_solutions_file(path: Path) -> ParseResult:
@@ -526,7 +563,7 @@ def parse_solutions_file(path: Path) -> ParseResult:
         try:
             data = json.loads(content)
         except json.JSONDecodeError as exc:
-            result.errors.append(f"Zeile {number}: kein gültiges JSON ({exc.msg}, Spalte {exc.colno})")
+            result.errors.append(f"Zeile {number}: {json_error_message(exc)}")
             continue
         if not isinstance(data, dict):
             result.errors.append(f"Zeile {number}: erwartet wird ein JSON-Objekt {{…}}")

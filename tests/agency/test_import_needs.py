@@ -102,8 +102,10 @@ def test_one_bad_line_imports_nothing_and_names_every_error_with_its_line(tmp_pa
     assert "es wurde nichts importiert" in str(raised.value)
     assert Need.objects.count() == 0
     errors = _errors(path)
-    assert errors[0].startswith("Zeile 2: „kind“ muss „loesung“, „partner“, „anbieter“ sein")
-    assert errors[1].startswith("Zeile 3: kein gültiges JSON")
+    assert errors[0] == "Zeile 2: „kind“ muss „loesung“, „partner“ oder „anbieter“ sein, nicht „hilfe“"
+    assert errors[1] == (
+        "Zeile 3: kein gültiges JSON in Spalte 2: hier wird ein Feldname in doppelten Anführungszeichen erwartet"
+    )
     line4 = errors[2]
     assert line4.startswith("Zeile 4: ")
     for part in (
@@ -111,7 +113,7 @@ def test_one_bad_line_imports_nothing_and_names_every_error_with_its_line(tmp_pa
         "AGS 99999999 gibt es im Gemeindeverzeichnis nicht",
         "Thema „Raumfahrt“ gibt es nicht",
         "„radius_km“ = 500 ist größer als 200",
-        '„expires“ = "31.12.2030" ist kein Datum (JJJJ-MM-TT)',
+        "„expires“ = „31.12.2030“ ist kein Datum (JJJJ-MM-TT)",
     ):
         assert part in line4, (part, line4)
     assert errors[3] == "Zeile 5: „ref“ = „werkstatt-amberg-1“ kommt schon in Zeile 1 vor"
@@ -165,3 +167,22 @@ def test_every_imported_need_is_handed_to_the_introductions(tmp_path, towns, mon
     monkeypatch.setattr("agency.management.commands.import_needs.need_introduce", lambda n: handed.append(n.ref) or [])
     run(write(tmp_path, HAHNBACH, ILLSCHWANG), "--verbosity", "0")
     assert handed == ["werkstatt-amberg-1", "werkstatt-amberg-2"]
+
+
+def test_the_summary_counts_in_german_singular_and_plural(tmp_path, towns, monkeypatch):
+    made = {"werkstatt-amberg-1": [object()], "werkstatt-amberg-2": []}
+    monkeypatch.setattr("agency.management.commands.import_needs.need_introduce", lambda n: made[n.ref])
+    out, _ = run(write(tmp_path, HAHNBACH, ILLSCHWANG), "--verbosity", "0")
+    assert out.strip().endswith("; 1 Vorstellung gemacht.")
+    made["werkstatt-amberg-2"] = [object(), object()]
+    out, _ = run(write(tmp_path, HAHNBACH, ILLSCHWANG), "--verbosity", "0")
+    assert out.strip().endswith("; 3 Vorstellungen gemacht.")
+    with pytest.raises(CommandError, match=r"^1 von 2 Zeilen ist fehlerhaft; es wurde nichts importiert"):
+        run(write(tmp_path, {**HAHNBACH, "radius_km": "zwanzig"}, ILLSCHWANG))
+
+
+def test_values_are_quoted_in_german(tmp_path, towns):
+    errors = _errors(write(tmp_path, {**HAHNBACH, "radius_km": "zwanzig", "municipality_ags": "9371126"}))
+    assert "„radius_km“ = „zwanzig“ ist keine Zahl" in errors[0]
+    assert "AGS „9371126“ hat nicht genau 8 Ziffern" in errors[0]
+    assert "'" not in errors[0] and '"' not in errors[0]

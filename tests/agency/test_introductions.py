@@ -7,7 +7,16 @@ from __future__ import annotations
 import pytest
 
 from agency import services as agency
-from agency.models import Introduction, IntroductionKind, IntroductionStatus, Need, NeedKind, TownAgencySetting
+from agency.introductions import introduction_reasons_for
+from agency.models import (
+    Introduction,
+    IntroductionKind,
+    IntroductionSide,
+    IntroductionStatus,
+    Need,
+    NeedKind,
+    TownAgencySetting,
+)
 from notifications.models import NoticeKind
 from solutions.models import Topic
 from tests.agency.ui_world import install, towns
@@ -112,6 +121,59 @@ def test_partners_are_introduced_once_not_both_ways(world):
     # Wolmirstedt's need now finds Barleben's: the pair already knows of each other
     fake.partners[theirs.ref] = [ours.ref]
     assert agency.need_introduce(theirs) == []
+
+
+def test_a_partner_pair_does_not_keep_the_two_towns_from_meeting_over_other_needs(world):
+    fake, places = world["fake"], world["towns"]
+    theirs = need_for(world, "wolmirstedt", "Klimaschutzmanagerin teilen", NeedKind.PARTNER)
+    fake.partners["barleben-klimaschutzmanagerin-teilen"] = [theirs.ref]
+    need_for(world, "barleben", "Klimaschutzmanagerin teilen", NeedKind.PARTNER)  # introduces Wolmirstedt
+    # Wolmirstedt now looks for a town that has solved something, and Barleben has
+    fake.towns["wolmirstedt-heizungssensoren-fuer-schulen"] = [places["barleben"]]
+    sensors = need_for(world, "wolmirstedt")
+    made = Introduction.objects.get(need=sensors)
+    assert (made.municipality, made.kind) == (places["barleben"], IntroductionKind.SOLVED)
+    # and another partner search of Wolmirstedt may find another one of Barleben's
+    bauhof = need_for(world, "barleben", "Bauhof gemeinsam betreiben", NeedKind.PARTNER)
+    fake.partners["wolmirstedt-bauhof-teilen"] = [bauhof.ref]
+    other = need_for(world, "wolmirstedt", "Bauhof teilen", NeedKind.PARTNER)
+    assert Introduction.objects.get(need=other).other_need == bauhof
+
+
+def test_the_introduced_partner_reads_the_name_of_the_town_that_asked(world, client):
+    fake, recorder = world["fake"], world["recorder"]
+    theirs = need_for(world, "wolmirstedt", "Klimaschutzmanagerin teilen", NeedKind.PARTNER)
+    fake.partners["barleben-klimaschutzstelle-mit-nachbarn-teilen"] = [theirs.ref]
+    ours = need_for(world, "barleben", "Klimaschutzstelle mit Nachbarn teilen", NeedKind.PARTNER)
+    intro = Introduction.objects.get(need=ours)
+
+    to_wolmirstedt = next(c for c in recorder.calls if c.get("town") == "15083565")
+    assert to_wolmirstedt["body"] == "Gemeinsam angehen: Barleben sucht dasselbe, 6 km entfernt"
+    to_barleben = next(c for c in recorder.calls if c.get("town") == "15083040")
+    assert to_barleben["body"] == "Gemeinsam angehen: Wolmirstedt sucht dasselbe, 15 km entfernt"
+    # two partner searches of Barleben are told apart by the need's title
+    assert to_barleben["title"] == (
+        "Vorgestellt: Wolmirstedt sucht dasselbe wie Sie – „Klimaschutzstelle mit Nachbarn teilen“"
+    )
+    assert introduction_reasons_for(intro, IntroductionSide.HELPER) == [
+        "Gemeinsam angehen: Barleben sucht dasselbe, 6 km entfernt"
+    ]
+    assert introduction_reasons_for(intro, IntroductionSide.SEEKER) == intro.reasons
+
+
+def test_the_author_hears_of_new_matches_in_proper_singular_and_plural(world):
+    fake, places, recorder = world["fake"], world["towns"], world["recorder"]
+    need_for(world, "barleben")
+    fake.towns["barleben-heizungssensoren-fuer-schulen"] = [places["hemmingen"]]
+    fake.version = "v2"
+    assert agency.needs_rematch() == 1
+    told = recorder.calls[-1]
+    assert told["users"] == ["barleben"]
+    assert told["body"] == "Gefunden: 1 Kommune, die es gelöst hat."
+    fake.towns["barleben-heizungssensoren-fuer-schulen"] = [places["hemmingen"], places["calw"]]
+    fake.version = "v3"
+    agency.needs_rematch()
+    assert recorder.calls[-1]["body"] == "Gefunden: 2 Kommunen, die es gelöst haben."
 
 
 def test_answers_tell_the_other_side_and_agreement_needs_both(world, client):

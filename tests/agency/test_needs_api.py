@@ -199,7 +199,12 @@ def test_no_response_carries_the_authors_name_or_address(client, needs, settings
         author=author,
     )
     need(
-        Municipality.objects.get(name="Barleben"), "barleben-jugend", "Jugendarbeit", topics=("jugend",), author=author
+        Municipality.objects.get(name="Barleben"),
+        "barleben-jugend",
+        "Jugendarbeit",
+        topics=("jugend",),
+        kind=NeedKind.PARTNER,  # only a partner search is another's partner
+        author=author,
     )
     urls = [
         "/api/v1/needs/",

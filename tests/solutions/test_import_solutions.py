@@ -81,7 +81,7 @@ def test_municipality_by_name_and_state(tmp_path, register, index):
         ({k: v for k, v in case_line().items() if k != "title"}, "„title“ fehlt"),
         ({k: v for k, v in case_line().items() if k != "slug"}, "„slug“ fehlt"),
         (case_line(slug="Mit Leerzeichen"), "nur Kleinbuchstaben"),
-        (case_line(status="fertig"), "„status“ = 'fertig' ist unbekannt"),
+        (case_line(status="fertig"), "„status“ = „fertig“ ist unbekannt"),
         (case_line(municipality_ags="99999999"), "AGS 99999999 gibt es im Gemeindeverzeichnis nicht"),
         (case_line(municipality_ags="123"), "nicht genau 8 Ziffern"),
         (
@@ -97,7 +97,7 @@ def test_municipality_by_name_and_state(tmp_path, register, index):
         (case_line(contact={"name": "A", "email": "keine-mail"}), "keine gültige E-Mail-Adresse"),
         (case_line(suitable_for=["dorf"]), "„suitable_for“ erlaubt nur"),
         (case_line(supplier={"name": "Grün AG", "topics": ["Mondbau"]}), "„supplier.topics“: Thema „Mondbau“ gibt es"),
-        (case_line(supplier={"name": "Grün AG", "slug": "Grün AG"}), "„supplier.slug“ = 'Grün AG' ist kein gültiger"),
+        (case_line(supplier={"name": "Grün AG", "slug": "Grün AG"}), "„supplier.slug“ = „Grün AG“ ist kein gültiger"),
     ],
 )
 def test_each_invalid_line_is_reported_with_its_number_and_nothing_is_imported(

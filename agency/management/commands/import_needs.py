@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from agency.importer import NeedsFileError, needs_file_parse, needs_import
@@ -32,8 +33,13 @@ class Command(BaseCommand):
         if not parsed.lines:
             raise CommandError("Es wurde nichts importiert.")
         if parsed.errors and (not skip_invalid or not parsed.records):
+            faulty = ngettext(
+                "%(n)s von %(total)s Zeilen ist fehlerhaft",
+                "%(n)s von %(total)s Zeilen sind fehlerhaft",
+                len(parsed.errors),
+            ) % {"n": len(parsed.errors), "total": parsed.lines}
             raise CommandError(
-                f"{len(parsed.errors)} von {parsed.lines} Zeilen sind fehlerhaft; es wurde nichts importiert. "
+                f"{faulty}; es wurde nichts importiert. "
                 "Fehler beheben oder mit --skip-invalid nur die gültigen Zeilen importieren."
             )
         progress = {"file": self.stderr._out, "disable": verbosity == 0, "mininterval": 0.5}
@@ -43,7 +49,7 @@ class Command(BaseCommand):
         introduced = 0
         for need in tqdm(summary.needs, unit=" Gesuche", desc="Abgleich", **progress):
             introduced += len(need_introduce(need))
+        made = ngettext("%(n)s Vorstellung gemacht", "%(n)s Vorstellungen gemacht", introduced) % {"n": introduced}
         self.stdout.write(
-            f"Fertig: {summary.created} neu, {summary.updated} aktualisiert, {len(parsed.errors)} übersprungen; "
-            f"{introduced} Vorstellungen gemacht."
+            f"Fertig: {summary.created} neu, {summary.updated} aktualisiert, {len(parsed.errors)} übersprungen; {made}."
         )
