@@ -378,3 +378,53 @@ def test_markup_in_a_need_is_shown_as_text(client, world):
     assert "<script>alert(1)</script>" not in html
     assert "Kosten &lt; 5.000 € &lt;script&gt;alert(1)&lt;/script&gt; 🚲" in html
     assert need.ref == "barleben-kosten-5000-scriptalert1script"  # the project's one slug rule
+
+
+# --- QA walk: the admin as an editor meets it ---------------------------------------------------------------
+
+
+def test_editors_cannot_add_a_need_in_the_admin_and_get_no_server_error(client, world, editor):
+    """Needs come from members or the import; the admin's add form (no town, no kind) ended in a 500 for the
+    administrator (the „Redaktion“ group never had the right to add)."""
+    admin = User.objects.create_superuser("verwaltung", "admin@example.org", "ein-sicheres-passwort-42")
+    for person in (admin, editor):
+        client.force_login(person)
+        listing = client.get(reverse("wagtailsnippets_agency_need:list")).content.decode()
+        assert "/admin/snippets/agency/need/add/" not in listing, person
+        for response in (
+            client.get("/admin/snippets/agency/need/add/"),
+            client.post(
+                "/admin/snippets/agency/need/add/",
+                {"title": "Bürgerbus für Gröningen", "description": "Wer fährt mit?", "expires": "2027-06-07"},
+            ),
+        ):
+            assert response.status_code in (302, 403), person  # Wagtail's „keine Berechtigung“, never a 500
+    assert not Need.objects.exists()
+    # editing what a town wrote still works
+    post_need(client, world["people"]["barleben"])
+    need = Need.objects.get()
+    client.force_login(editor)
+    assert client.get(reverse("wagtailsnippets_agency_need:edit", args=[need.pk])).status_code == 200
+
+
+def test_the_admin_list_shows_the_expiry_as_a_date(client, world, editor):
+    post_need(client, world["people"]["barleben"], expires="2027-06-07")
+    client.force_login(editor)
+    listing = client.get(reverse("wagtailsnippets_agency_need:list")).content.decode()
+    assert "07.06.2027" in listing
+    assert "Jetzt gerade" not in listing
+
+
+def test_the_admin_dashboard_shows_needs_waiting_for_approval(client, world, editor):
+    client.force_login(editor)
+    assert "warten auf Freigabe</" not in client.get("/admin/").content.decode()
+    post_need(client, world["people"]["pending"], title="Bürgerbus für Gröningen")
+    post_need(client, world["people"]["pending"], title="Straßenbeleuchtung „smart“ für Gröningen")
+    post_need(client, world["people"]["barleben"])  # open at once: not waiting
+    client.force_login(editor)
+    dashboard = client.get("/admin/").content.decode()
+    assert "2 Gesuche warten auf Freigabe" in dashboard
+    assert "Bürgerbus für Gröningen" in dashboard and "Heizungssensoren" not in dashboard
+    assert reverse("wagtailsnippets_agency_need:list") + "?state=pending" in dashboard
+    need = Need.objects.get(title="Bürgerbus für Gröningen")
+    assert reverse("agency_moderation:need", args=[need.pk]) in dashboard
