@@ -166,3 +166,17 @@ def test_ags_limits_the_run_to_one_town(week, smtp_server):
         run(ags="Gröningen")
     with pytest.raises(CommandError, match="Keine Kommune"):
         run(ags="99999999")
+
+
+def test_a_digest_keeps_each_line_of_a_notification(members, smtp_server):
+    notify(
+        [members["barleben"]],
+        kind=NoticeKind.NEED_MATCH,
+        key="introduction:7:seeker",
+        title="Vorgestellt: Gröningen sucht dasselbe wie Sie",
+        body="20 km entfernt\ngemeinsames Thema „Energie & Klimaschutz“",
+    )
+    run()
+    (body,) = by_recipient(smtp_server)["rathaus@barleben.example"]
+    body = body.replace("\r\n", "\n")
+    assert "\n  20 km entfernt\n  gemeinsames Thema „Energie & Klimaschutz“\n" in body
