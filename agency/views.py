@@ -3,6 +3,7 @@ the town's opt-out, and introductions with consent (also in „Meine Anfragen“
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from urllib.parse import urlencode
 
@@ -11,7 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agency import matches
 from agency import services as agency
@@ -53,19 +55,32 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_need(request: HttpRequest, ref: str) -> tuple[Need, bool]:
-    """The need if the public may see it, or the viewer belongs to its town; else 404."""
+    """The need if the public may see it (or, closed, may learn that it is closed), or the viewer belongs to
+    its town; else 404."""
     need = Need.objects.select_related("municipality").prefetch_related("topics").filter(ref=ref[:80]).first()
     if need is None:
         raise Http404
     member = _member(request)
     own = member is not None and member.municipality_id == need.municipality_id
-    if not own and not agency.need_is_public(need):
-        raise Http404  # pending, hidden, closed or expired needs look missing to everyone else
+    was_public = need.state == NeedState.CLOSED and need.published_at is not None
+    if not own and not agency.need_is_public(need) and not was_public:
+        raise Http404  # pending, hidden or expired needs (and one closed before approval) look missing
     return need, own
+
+
+def _renewable(need: Need) -> bool:
+    """Whether „verlängern“ can succeed, so that the button is not offered in vain. Mirrors the refusals of
+    ``agency.services.need_renew`` with its own constant (the service has no public predicate yet)."""
+    if need.state in (NeedState.CLOSED, NeedState.HIDDEN):
+        return False
+    return need.expires < timezone.localdate() + dt.timedelta(days=agency.MAX_LIFETIME_DAYS)
 
 
 def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
     need, own = _visible_need(request, ref)
+    if need.state == NeedState.CLOSED and not own:
+        # Links to a closed need live on in mails and notes: say what happened instead of „gibt es nicht“.
+        return render(request, "agency/need_closed.html", {"need": need}, status=410)
     found = matches.NeedMatches()
     unavailable = False
     if need.state == NeedState.OPEN:
@@ -85,6 +100,7 @@ def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "unavailable": unavailable,
             "is_partner": need.kind == NeedKind.PARTNER,
             "introduced": need.introductions.count() if own else 0,
+            "renewable": own and _renewable(need),
         },
     )
 
@@ -149,22 +165,35 @@ def need_edit(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "agency/need_form.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
+CONFIRM_FIELD = "bestaetigt"
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def need_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     need = _own_need(request, ref)
     act = {"verlaengern": agency.need_renew, "schliessen": agency.need_close}.get(action)
     if act is None:
         raise Http404
+    # Back to where the member pressed the button: the need's page or the town's list.
+    back = redirect("agency:need", ref=need.ref) if request.POST.get("zurueck") == "gesuch" else redirect("agency:mine")
+    if action == "schliessen" and (request.method == "GET" or request.POST.get(CONFIRM_FIELD) != "ja"):
+        # Closing cannot be undone: it is asked once more, on a page of its own (works without JavaScript).
+        if need.state == NeedState.CLOSED:
+            messages.error(request, "Dieses Gesuch ist bereits geschlossen.")
+            return redirect("agency:mine")
+        return render(request, "agency/need_close_confirm.html", {"need": need, "confirm_field": CONFIRM_FIELD})
+    if request.method == "GET":
+        return redirect("agency:need", ref=need.ref)  # renewing is a POST; a GET of its address shows the need
     try:
         changed = act(need.ref, _member(request))
     except agency.NeedRefused as exc:
         messages.error(request, str(exc))
-        return redirect("agency:mine")
+        return back
     if action == "verlaengern":
         messages.success(request, f"Verlängert bis {changed.expires:%d.%m.%Y}.")
-    else:
-        messages.success(request, "Das Gesuch ist geschlossen und erscheint nicht mehr in der Liste.")
+        return back
+    messages.success(request, "Das Gesuch ist geschlossen und erscheint nicht mehr in der Liste.")
     return redirect("agency:mine")
 
 
@@ -173,13 +202,14 @@ def my_needs(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
         return render(request, "agency/need_no_member.html", status=403)
-    needs = Need.objects.filter(municipality_id=member.municipality_id).prefetch_related("topics")
+    needs = list(Need.objects.filter(municipality_id=member.municipality_id).order_by("-created_at"))
     return render(
         request,
         "agency/my_needs.html",
         {
             "member": member,
-            "needs": needs.order_by("-created_at"),
+            "needs": needs,
+            "renewable": {need.pk for need in needs if _renewable(need)},
             "introductions_on": agency.town_introductions_on(member.municipality),
         },
     )

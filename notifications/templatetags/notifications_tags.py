@@ -3,7 +3,11 @@ apps below this one: the tags read the member and the state themselves, so those
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
+from django.conf import settings
+from django.shortcuts import resolve_url
 
 from notifications.models import TopicFollow
 from notifications.selectors import member_approved_get
@@ -20,7 +24,10 @@ def save_search_form(context) -> dict:
     request = context.get("request")
     member = member_approved_get(getattr(request, "user", None))
     if member is None:
-        return {"member": None}
+        # Guests learn that members can keep a search; a logged-in person waiting for approval needs no hint.
+        guest = request is not None and not request.user.is_authenticated
+        login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}" if guest else ""
+        return {"member": None, "guest": guest, "login_url": login}
     fields = [(name, value) for name, value in context.get("hidden_params", []) if name in SAVED_FIELDS]
     own = context.get("own_town")
     if context.get("prefers_own") and own is not None and not any(name == "near" for name, _ in fields):
@@ -48,3 +55,9 @@ def topic_follow_button(context, topic) -> dict:
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def lines(text: str) -> list[str]:
+    """A notification's body, one entry per line (the reasons of a match are stored one per line)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

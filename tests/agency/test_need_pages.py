@@ -185,11 +185,11 @@ def test_edit_renew_and_close_from_the_towns_pages(client, world):
     need.refresh_from_db()
     assert need.expires > before
     assert "Verlängert bis" in client.get("/gesuche/meine/").content.decode()
-    client.post(f"/gesuche/{need.ref}/schliessen/")
+    client.post(f"/gesuche/{need.ref}/schliessen/", {"bestaetigt": "ja"})
     need.refresh_from_db()
     assert need.state == NeedState.CLOSED
     client.logout()
-    assert client.get(f"/gesuche/{need.ref}/").status_code == 404
+    assert client.get(f"/gesuche/{need.ref}/").status_code == 410
     assert need.ref not in client.get("/gesuche/").content.decode()
 
 
@@ -378,3 +378,133 @@ def test_markup_in_a_need_is_shown_as_text(client, world):
     assert "<script>alert(1)</script>" not in html
     assert "Kosten &lt; 5.000 € &lt;script&gt;alert(1)&lt;/script&gt; 🚲" in html
     assert need.ref == "barleben-kosten-5000-scriptalert1script"  # the project's one slug rule
+
+
+# --- QA walk: the admin as an editor meets it ---------------------------------------------------------------
+
+
+def test_editors_cannot_add_a_need_in_the_admin_and_get_no_server_error(client, world, editor):
+    """Needs come from members or the import; the admin's add form (no town, no kind) ended in a 500 for the
+    administrator (the „Redaktion“ group never had the right to add)."""
+    admin = User.objects.create_superuser("verwaltung", "admin@example.org", "ein-sicheres-passwort-42")
+    for person in (admin, editor):
+        client.force_login(person)
+        listing = client.get(reverse("wagtailsnippets_agency_need:list")).content.decode()
+        assert "/admin/snippets/agency/need/add/" not in listing, person
+        for response in (
+            client.get("/admin/snippets/agency/need/add/"),
+            client.post(
+                "/admin/snippets/agency/need/add/",
+                {"title": "Bürgerbus für Gröningen", "description": "Wer fährt mit?", "expires": "2027-06-07"},
+            ),
+        ):
+            assert response.status_code in (302, 403), person  # Wagtail's „keine Berechtigung“, never a 500
+    assert not Need.objects.exists()
+    # editing what a town wrote still works
+    post_need(client, world["people"]["barleben"])
+    need = Need.objects.get()
+    client.force_login(editor)
+    assert client.get(reverse("wagtailsnippets_agency_need:edit", args=[need.pk])).status_code == 200
+
+
+def test_the_admin_list_shows_the_expiry_as_a_date(client, world, editor):
+    expires = timezone.localdate() + dt.timedelta(days=183)
+    post_need(client, world["people"]["barleben"], expires=expires.isoformat())
+    client.force_login(editor)
+    listing = client.get(reverse("wagtailsnippets_agency_need:list")).content.decode()
+    assert f"{expires:%d.%m.%Y}" in listing
+    assert "Jetzt gerade" not in listing
+
+
+def test_the_admin_dashboard_shows_needs_waiting_for_approval(client, world, editor):
+    client.force_login(editor)
+    assert "warten auf Freigabe</" not in client.get("/admin/").content.decode()
+    post_need(client, world["people"]["pending"], title="Bürgerbus für Gröningen")
+    post_need(client, world["people"]["pending"], title="Straßenbeleuchtung „smart“ für Gröningen")
+    post_need(client, world["people"]["barleben"])  # open at once: not waiting
+    client.force_login(editor)
+    dashboard = client.get("/admin/").content.decode()
+    assert "2 Gesuche warten auf Freigabe" in dashboard
+    assert "Bürgerbus für Gröningen" in dashboard and "Heizungssensoren" not in dashboard
+    assert reverse("wagtailsnippets_agency_need:list") + "?state=pending" in dashboard
+    need = Need.objects.get(title="Bürgerbus für Gröningen")
+    assert reverse("agency_moderation:need", args=[need.pk]) in dashboard
+
+
+def test_closing_asks_once_more_and_a_closed_need_says_so(client, world):
+    post_need(client, world["people"]["barleben"])
+    need = Need.objects.get()
+    page = client.get(f"/gesuche/{need.ref}/").content.decode()
+    # the need's page links to a confirmation instead of closing at once
+    assert f'action="/gesuche/{need.ref}/schliessen/"' not in page
+    assert f'href="/gesuche/{need.ref}/schliessen/"' in page
+    confirm = client.get(f"/gesuche/{need.ref}/schliessen/")
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and Need.objects.get().state == NeedState.OPEN
+    assert "„Heizungssensoren für Schulen „ohne Anbieterbindung““ schließen?" in html
+    assert "lässt sich nicht rückgängig machen" in html and "Ja, Gesuch schließen" in html
+    assert f'href="/gesuche/{need.ref}/">Nein, zurück zum Gesuch' in html
+    # a POST without the confirmation closes nothing either
+    assert client.post(f"/gesuche/{need.ref}/schliessen/").status_code == 200
+    assert Need.objects.get().state == NeedState.OPEN
+    response = client.post(f"/gesuche/{need.ref}/schliessen/", {"bestaetigt": "ja"}, follow=True)
+    assert "Das Gesuch ist geschlossen" in response.content.decode()
+    assert Need.objects.get().state == NeedState.CLOSED
+
+    # the public learns that it is closed (410), with town and title, without matches
+    for viewer in (None, world["people"]["wolmirstedt"]):
+        client.logout()
+        if viewer:
+            client.force_login(viewer)
+        gone = client.get(f"/gesuche/{need.ref}/")
+        html = gone.content.decode()
+        assert gone.status_code == 410
+        assert "Dieses Gesuch ist geschlossen" in html and "Diese Seite gibt es nicht" not in html
+        assert "Barleben hat das Gesuch „Heizungssensoren für Schulen „ohne Anbieterbindung““ geschlossen" in html
+        assert 'href="/gesuche/"' in html
+        assert "Was die Matching-Agentur dazu gefunden hat" not in html and "Frieda" not in html
+
+
+def test_pending_and_hidden_needs_stay_missing_even_when_closed(client, world, editor):
+    post_need(client, world["people"]["pending"], title="Bürgerbus für Gröningen")
+    pending = Need.objects.get()
+    client.post(f"/gesuche/{pending.ref}/schliessen/", {"bestaetigt": "ja"})
+    assert Need.objects.get(pk=pending.pk).state == NeedState.CLOSED  # closed before anyone saw it
+    post_need(client, world["people"]["barleben"])
+    hidden = Need.objects.get(state=NeedState.OPEN)
+    agency.need_hide(hidden.pk, editor, "Enthält einen Namen.")
+    client.logout()
+    for need in (pending, hidden):
+        response = client.get(f"/gesuche/{need.ref}/")
+        assert response.status_code == 404 and "Dieses Gesuch ist geschlossen" not in response.content.decode()
+
+
+def test_renewing_on_the_need_page_returns_to_it_and_is_offered_only_while_possible(client, world):
+    post_need(client, world["people"]["barleben"])
+    need = Need.objects.get()
+    page = client.get(f"/gesuche/{need.ref}/").content.decode()
+    assert "Um 6 Monate verlängern" in page
+    response = client.post(f"/gesuche/{need.ref}/verlaengern/", {"zurueck": "gesuch"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/gesuche/{need.ref}/"
+    html = response.content.decode()
+    limit = timezone.localdate() + dt.timedelta(days=366)
+    assert f"Verlängert bis {limit:%d.%m.%Y}." in html
+    # a year ahead: the service would refuse, so the button is gone (here and in the town's list)
+    assert "Um 6 Monate verlängern" not in html
+    mine = client.get("/gesuche/meine/").content.decode()
+    assert f'action="/gesuche/{need.ref}/verlaengern/"' not in mine
+    # from the town's list it still returns to the list
+    Need.objects.update(expires=timezone.localdate() + dt.timedelta(days=30))
+    assert f'action="/gesuche/{need.ref}/verlaengern/"' in client.get("/gesuche/meine/").content.decode()
+    assert client.post(f"/gesuche/{need.ref}/verlaengern/")["Location"] == "/gesuche/meine/"
+
+
+def test_the_towns_list_names_state_and_expiry_in_each_row(client, world):
+    expires = timezone.localdate() + dt.timedelta(days=183)
+    post_need(client, world["people"]["barleben"], expires=expires.isoformat())
+    client.force_login(world["people"]["barleben"])
+    html = client.get("/gesuche/meine/").content.decode()
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert re.search(r"Status:\s*</span>offen", row)
+    assert re.search(rf"Läuft ab am:\s*</span>{expires:%d\.%m\.%Y}", row)
+    assert "agency/agency.css" in html  # where the labels are shown on phones

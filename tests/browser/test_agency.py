@@ -147,6 +147,10 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
 
     page.goto("/gesuche/meine/")
     expect(page.get_by_label("Unsere Kommune darf von der Matching-Agentur vorgestellt werden")).to_be_checked()
+    if viewport is PHONE:  # the header row is hidden on phones: the cells name state and expiry themselves
+        expect(page.locator("tbody tr").first).to_contain_text("Status: offen")
+        expect(page.locator("tbody tr").first).to_contain_text("Läuft ab am: ")
+        screenshot(page, "my-needs")
     _check(page, "Gesuche meiner Kommune", report)
 
     # the agency introduced Wolmirstedt to Barleben's need: both see it under „Meine Anfragen“
@@ -157,5 +161,25 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     introductions.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("button", name="Ja, Kontakt aufnehmen")).to_be_visible()
     _check(page, "Vorstellung", report)
+
+    # renewing on the need's page returns to it; closing asks once more; afterwards the address says so
+    page.goto(url)
+    screenshot(page, "need-own")
+    page.get_by_role("button", name="Um 6 Monate verlängern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_role("status").first).to_contain_text("Verlängert bis")
+    expect(page.get_by_role("button", name="Um 6 Monate verlängern")).to_have_count(0)  # a year ahead: no more
+    page.get_by_role("link", name="Schließen …").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("schließen?")
+    _check(page, "Gesuch schließen?", report)
+    page.get_by_role("button", name="Ja, Gesuch schließen").click()
+    expect(page.get_by_role("status").first).to_contain_text("Das Gesuch ist geschlossen")
+    public.goto(url)
+    expect(public.get_by_role("heading", level=1)).to_have_text("Dieses Gesuch ist geschlossen")
+    expect(public.locator("main")).to_contain_text("Barleben hat das Gesuch")
+    _check(public, "Geschlossenes Gesuch (öffentlich)", report)
+    shot = screenshot(public, "need-closed")
+    if SHOTS.is_dir():
+        shutil.copy(shot, SHOTS / shot.name)
 
     assert not report, "\n\n".join(report)

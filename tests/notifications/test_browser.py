@@ -43,6 +43,15 @@ def _notices(data) -> None:
     )
     notify(
         [mayor],
+        kind=NoticeKind.NEED_MATCH,
+        key="introduction:1:seeker",
+        title="Vorgestellt: Barleben sucht dasselbe wie Sie",
+        # the reasons of a match, one per line: each is shown on its own line
+        body="20 km entfernt\ngemeinsames Thema „Energie & Klimaschutz“\nähnlich groß",
+        url="/meine-anfragen/",
+    )
+    notify(
+        [mayor],
         kind=NoticeKind.NEW_CASE,
         key="new_case:1",
         title="Neuer Treffer für Ihre gespeicherte Suche „Straßenbeleuchtung“: Straßenschäden und Schlaglöcher melden",
@@ -59,13 +68,15 @@ def test_notifications_page_at_phone_and_desktop_width(site_data, new_context, v
     login(page, "buergermeisterin")
     page.goto("/benachrichtigungen/")
 
-    bell = page.get_by_role("link", name="Benachrichtigungen, 3 ungelesen")
+    bell = page.get_by_role("link", name="Benachrichtigungen, 4 ungelesen")
     expect(bell).to_be_visible()  # in the header row, also on a phone (not behind „Menü“)
     assert bell.bounding_box()["y"] < 72
     if viewport is PHONE:  # one header row: brand, bell and „Menü“
         toggle = page.locator(".site-menu__toggle").bounding_box()
         assert abs(toggle["y"] + toggle["height"] / 2 - bell.bounding_box()["y"] - 22) < 12
-    expect(page.locator(".notice--unread")).to_have_count(3)
+    expect(page.locator(".notice--unread")).to_have_count(4)
+    reasons = page.locator(".notice__body li")
+    expect(reasons).to_have_text(["20 km entfernt", "gemeinsames Thema „Energie & Klimaschutz“", "ähnlich groß"])
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], f"Die Seite ist {width} px breit"
 

@@ -4,6 +4,7 @@ also when the command runs twice or stopped half-way — to approved members onl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -80,7 +81,7 @@ def test_a_run_stopped_half_way_is_completed_by_the_next_without_duplicates(week
     finally:
         server.shutdown()
         server.server_close()
-    assert "1 Adresse(n) abgelehnt" in output
+    assert "1 Adresse abgelehnt (der nächste Lauf versucht sie erneut)" in output
     assert sorted(by_recipient(inbox)) == ["ob@calw.example", "rathaus@barleben.example"]
 
     server, inbox = smtp.start()
@@ -137,17 +138,45 @@ def test_dry_run_prints_each_recipient_and_writes_nothing(week, members, smtp_se
     assert "rathaus@barleben.example: Ihre Wochenübersicht: 3 Neuigkeiten" in output
     assert f"  – {ITEMS[0][1]}" in output
     assert "Tandem-Runde „Tandem 2027“" in output  # the collected events are previewed too …
+    # … in German, in the conditional (nothing was sent), and in the singular or plural as the count says
+    assert "Tandem-Runde geöffnet: 3" in output and "tandem_round" not in output
+    assert re.search(
+        r"Woche \d{4}-W\d\d: 3 Personen würden eine Wochenübersicht mit zusammen \d+ Einträgen erhalten\.", output
+    )
+    assert "erhielten" not in output and "(en)" not in output
     assert (Notification.objects.count(), Digest.objects.count(), NotificationSettings.objects.count()) == before
     assert not PullMark.objects.exists()  # … and not stored
     assert smtp_server.inbox == []
     assert "neu@hemmingen.example" not in output
 
 
+def test_a_dry_run_for_one_person_speaks_in_the_singular(week, smtp_server):
+    output = run(ags="15083245", dry_run=True)
+    assert "1 Person würde eine Wochenübersicht mit 2 Einträgen erhalten." in output
+    assert smtp_server.inbox == []
+    Notification.objects.all().delete()
+    assert "niemand würde eine Wochenübersicht erhalten." in run(ags="15083245", dry_run=True)
+
+
 def test_ags_limits_the_run_to_one_town(week, smtp_server):
     output = run(ags="15083245")
     assert list(by_recipient(smtp_server)) == ["buergermeisterin@groeningen.example"]
-    assert "1 Wochenübersicht(en) gesendet" in output
+    assert "1 Wochenübersicht gesendet mit 2 Einträgen." in output
     with pytest.raises(CommandError, match="kein Gemeindeschlüssel"):
         run(ags="Gröningen")
     with pytest.raises(CommandError, match="Keine Kommune"):
         run(ags="99999999")
+
+
+def test_a_digest_keeps_each_line_of_a_notification(members, smtp_server):
+    notify(
+        [members["barleben"]],
+        kind=NoticeKind.NEED_MATCH,
+        key="introduction:7:seeker",
+        title="Vorgestellt: Gröningen sucht dasselbe wie Sie",
+        body="20 km entfernt\ngemeinsames Thema „Energie & Klimaschutz“",
+    )
+    run()
+    (body,) = by_recipient(smtp_server)["rathaus@barleben.example"]
+    body = body.replace("\r\n", "\n")
+    assert "\n  20 km entfernt\n  gemeinsames Thema „Energie & Klimaschutz“\n" in body

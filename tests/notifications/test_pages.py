@@ -251,3 +251,37 @@ def test_follow_and_unfollow_a_topic_on_its_page(client, members, cases):
     client.post("/benachrichtigungen/themen/klimaanpassung/folgen/", {"follow": "0", "next": url})
     assert not TopicFollow.objects.exists()
     assert client.post("/benachrichtigungen/themen/gibt-es-nicht/folgen/").status_code == 404
+
+
+# --- QA walk -------------------------------------------------------------------------------------------
+
+
+REASONS = "20 km entfernt\ngemeinsames Thema „Energie & Klimaschutz“\nähnlich groß (Kleinstadt)"
+
+
+def test_each_line_of_a_notification_is_shown_on_its_own(client, members, index):
+    notify(
+        [members["barleben"]],
+        kind=NoticeKind.NEED_MATCH,
+        key="introduction:7:seeker",
+        title="Vorgestellt: Gröningen sucht dasselbe wie Sie",
+        body=REASONS,
+        url="/meine-anfragen/vorstellungen/7/",
+    )
+    client.force_login(members["barleben"])
+    html = client.get("/benachrichtigungen/").content.decode()
+    items = re.findall(r"<li>([^<]*)</li>", html[html.index('class="notice__body') :])
+    assert items == ["20 km entfernt", "gemeinsames Thema „Energie &amp; Klimaschutz“", "ähnlich groß (Kleinstadt)"]
+    # a one-line body stays a plain paragraph
+    notify([members["barleben"]], kind=NoticeKind.NEW_CASE, key="new_case:1", title="Neu", body="Aus Calw.")
+    assert '<p class="notice__body">Aus Calw.</p>' in client.get("/benachrichtigungen/").content.decode()
+
+
+def test_guests_learn_under_the_hits_that_members_can_save_a_search(client, members, cases):
+    html = client.get("/suche/?q=Gr%C3%BCnfl%C3%A4chen+pflegen").content.decode()
+    assert "Mitglieder können diese Suche nach der" in html
+    assert 'href="/konto/anmelden/?next=%2Fsuche%2F%3Fq%3DGr%25C3%25BCnfl%25C3%25A4chen%2Bpflegen"' in html
+    assert html.index('class="result') < html.index("Mitglieder können diese Suche")  # below the hits
+    client.force_login(members["barleben"])
+    html = client.get("/suche/?q=Gr%C3%BCnfl%C3%A4chen+pflegen").content.decode()
+    assert "Mitglieder können diese Suche" not in html and "Suche speichern" in html

@@ -6,12 +6,13 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from municipalities.models import Municipality
 from notifications.collect import collect_pulled
 from notifications.digests import digests_send
-from notifications.models import Notification
+from notifications.models import NoticeKind, Notification
 from notifications.services import notifications_mail_immediate, notifications_pending_immediate
 
 
@@ -57,10 +58,18 @@ class Command(BaseCommand):
         )
         report = digests_send(ags=ags, progress=bar.update)
         bar.close()
+        sent_text = ngettext("%(n)s Wochenübersicht gesendet", "%(n)s Wochenübersichten gesendet", report.sent) % {
+            "n": report.sent
+        }
+        refused = ""
+        if report.refused:
+            refused = ngettext(
+                ", %(n)s Adresse abgelehnt (der nächste Lauf versucht sie erneut)",
+                ", %(n)s Adressen abgelehnt (der nächste Lauf versucht sie erneut)",
+                report.refused,
+            ) % {"n": report.refused}
         self.stdout.write(
-            f"Woche {report.period}: {report.sent} Wochenübersicht(en) gesendet mit {report.items} Einträgen"
-            + (f", {report.refused} Adresse(n) abgelehnt (nächster Lauf versucht sie erneut)" if report.refused else "")
-            + "."
+            f"Woche {report.period}: {sent_text} {_with_entries(report.items, together=report.sent > 1)}{refused}."
         )
         if report.aborted:
             raise CommandError(
@@ -69,10 +78,14 @@ class Command(BaseCommand):
             )
 
     def _pulled(self, pulled) -> None:
-        counts = ", ".join(f"{kind}: {n}" for kind, n in sorted(pulled.notices.items())) or "keine"
+        # The operator reads this: the kinds by their German names, not the stored keys.
+        counts = (
+            "; ".join(f"{_kind_label(kind)}: {n}" for kind, n in sorted(pulled.notices.items(), key=_by_label))
+            or "keine"
+        )
         self.stdout.write(
             f"Neue Praxisbeispiele seit dem letzten Lauf: {pulled.new_cases}; gespeicherte Suchen ausgeführt: "
-            f"{pulled.searches_run}; Benachrichtigungen (Kandidaten): {counts}."
+            f"{pulled.searches_run}.\nAnlässe für Benachrichtigungen (schon gemeldete mitgezählt): {counts}."
         )
 
     def _dry_run(self, ags: str | None, pending: int, verbosity: int) -> None:
@@ -82,11 +95,39 @@ class Command(BaseCommand):
             transaction.set_rollback(True)  # a dry run writes nothing
         self.stdout.write("Probelauf: es wird nichts gespeichert und nichts gesendet.")
         if pending:
-            self.stdout.write(f"{pending} Sofort-E-Mail(s) würden erneut versucht.")
+            self.stdout.write(
+                ngettext(
+                    "%(n)s Sofort-E-Mail würde erneut versucht.",
+                    "%(n)s Sofort-E-Mails würden erneut versucht.",
+                    pending,
+                )
+                % {"n": pending}
+            )
         self._pulled(pulled)
         for preview in report.previews:
             self.stdout.write(preview)
-        self.stdout.write(
-            f"Woche {report.period}: {report.recipients} Person(en) erhielten eine "
-            f"Wochenübersicht mit zusammen {report.items} Einträgen."
-        )
+        # Nothing was sent: say what would happen, in the conditional.
+        if report.recipients == 0:
+            self.stdout.write(f"Woche {report.period}: niemand würde eine Wochenübersicht erhalten.")
+            return
+        who = ngettext(
+            "%(n)s Person würde eine Wochenübersicht %(entries)s erhalten.",
+            "%(n)s Personen würden eine Wochenübersicht %(entries)s erhalten.",
+            report.recipients,
+        ) % {"n": report.recipients, "entries": _with_entries(report.items, together=report.recipients > 1)}
+        self.stdout.write(f"Woche {report.period}: {who}")
+
+
+def _kind_label(kind: str) -> str:
+    return str(NoticeKind(kind).label) if kind in NoticeKind.values else kind
+
+
+def _by_label(pair: tuple[str, int]) -> str:
+    return _kind_label(pair[0])
+
+
+def _with_entries(items: int, *, together: bool = True) -> str:
+    """„mit 1 Eintrag“, „mit zusammen 5 Einträgen“."""
+    if items == 1:
+        return "mit 1 Eintrag"
+    return f"mit zusammen {items} Einträgen" if together else f"mit {items} Einträgen"
