@@ -195,16 +195,28 @@ def need_update(
 
 
 @transaction.atomic
+def _renew_limit(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=MAX_LIFETIME_DAYS)
+
+
+def need_renewable(need: Need, today: dt.date | None = None) -> bool:
+    """Whether „verlängern“ can succeed now: the need is neither closed nor hidden and not yet a year ahead.
+    The page asks it before offering the button; ``need_renew`` refuses by the same rule."""
+    if need.state in (NeedState.CLOSED, NeedState.HIDDEN):
+        return False
+    return need.expires < _renew_limit(today or timezone.localdate())
+
+
 def need_renew(ref: str, member: MunicipalityMember | None) -> Need:
     """Six more months from today (or from the current expiry, whichever is later), at most a year ahead."""
     need = _editable(ref, member)
-    if need.state == NeedState.CLOSED:
-        raise NeedRefused("Dieses Gesuch ist geschlossen. Stellen Sie bei Bedarf ein neues ein.")
     today = timezone.localdate()
-    renewed = max(need.expires, today) + dt.timedelta(days=RENEW_DAYS)
-    limit = today + dt.timedelta(days=MAX_LIFETIME_DAYS)
-    if need.expires >= limit:
+    if not need_renewable(need, today):
+        if need.state == NeedState.CLOSED:
+            raise NeedRefused("Dieses Gesuch ist geschlossen. Stellen Sie bei Bedarf ein neues ein.")
         raise NeedRefused("Dieses Gesuch läuft schon ein Jahr; verlängern können Sie es später wieder.")
+    renewed = max(need.expires, today) + dt.timedelta(days=RENEW_DAYS)
+    limit = _renew_limit(today)
     need.expires = min(renewed, limit)
     need.save(update_fields=["expires", "updated_at"])
     return need

@@ -3,7 +3,6 @@ the town's opt-out, and introductions with consent (also in „Meine Anfragen“
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from urllib.parse import urlencode
 
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agency import matches
@@ -21,6 +19,7 @@ from agency.forms import NeedFilterForm, NeedForm
 from agency.introductions import (
     agree_label,
     introduction_contacts,
+    introduction_reasons_for,
     introduction_side,
     introductions_of_town,
 )
@@ -68,14 +67,6 @@ def _visible_need(request: HttpRequest, ref: str) -> tuple[Need, bool]:
     return need, own
 
 
-def _renewable(need: Need) -> bool:
-    """Whether „verlängern“ can succeed, so that the button is not offered in vain. Mirrors the refusals of
-    ``agency.services.need_renew`` with its own constant (the service has no public predicate yet)."""
-    if need.state in (NeedState.CLOSED, NeedState.HIDDEN):
-        return False
-    return need.expires < timezone.localdate() + dt.timedelta(days=agency.MAX_LIFETIME_DAYS)
-
-
 def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
     need, own = _visible_need(request, ref)
     if need.state == NeedState.CLOSED and not own:
@@ -100,7 +91,7 @@ def need_detail(request: HttpRequest, ref: str) -> HttpResponse:
             "unavailable": unavailable,
             "is_partner": need.kind == NeedKind.PARTNER,
             "introduced": need.introductions.count() if own else 0,
-            "renewable": own and _renewable(need),
+            "renewable": own and agency.need_renewable(need),
         },
     )
 
@@ -209,7 +200,7 @@ def my_needs(request: HttpRequest) -> HttpResponse:
         {
             "member": member,
             "needs": needs,
-            "renewable": {need.pk for need in needs if _renewable(need)},
+            "renewable": {need.pk for need in needs if agency.need_renewable(need)},
             "introductions_on": agency.town_introductions_on(member.municipality),
         },
     )
@@ -289,6 +280,7 @@ def introduction_detail(request: HttpRequest, pk: int, status: int = 200) -> Htt
             "mine_agreed": mine_agreed,
             "other_agreed": other_agreed,
             "agree_label": agree_label(item, side),
+            "reasons": introduction_reasons_for(item, side),
         },
         status=status,
     )

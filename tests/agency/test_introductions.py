@@ -159,6 +159,11 @@ def test_the_introduced_partner_reads_the_name_of_the_town_that_asked(world, cli
         "Gemeinsam angehen: Barleben sucht dasselbe, 6 km entfernt"
     ]
     assert introduction_reasons_for(intro, IntroductionSide.SEEKER) == intro.reasons
+    # and so reads the introduction's page
+    client.force_login(world["people"]["wolmirstedt"])
+    page = client.get(f"/meine-anfragen/vorstellungen/{intro.pk}/").content.decode()
+    assert "Gemeinsam angehen: Barleben sucht dasselbe, 6 km entfernt" in page
+    assert "Wolmirstedt sucht dasselbe" not in page
 
 
 def test_the_author_hears_of_new_matches_in_proper_singular_and_plural(world):

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-# The browser fixtures live in tests/browser/conftest.py; this journey uses them from here.
-from tests.browser.conftest import browser, console_errors, new_context, site_data  # noqa: F401
 from tests.browser.helpers import DESKTOP, axe_violations, format_violations, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -61,7 +59,7 @@ def _notices(data) -> None:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
-def test_notifications_page_at_phone_and_desktop_width(site_data, new_context, viewport, console_errors):  # noqa: F811
+def test_notifications_page_at_phone_and_desktop_width(site_data, new_context, viewport, console_errors):
     _notices(site_data)
     context = new_context(viewport, bypass_csp=True)
     page = context.new_page()
@@ -91,7 +89,7 @@ def test_notifications_page_at_phone_and_desktop_width(site_data, new_context, v
     expect(page.locator(".notice--unread")).to_have_count(0)
 
 
-def test_settings_page_on_a_phone(site_data, new_context):  # noqa: F811
+def test_settings_page_on_a_phone(site_data, new_context):
     from notifications.models import SavedSearch
 
     mayor = site_data.users["mayor"]
@@ -118,7 +116,7 @@ def test_settings_page_on_a_phone(site_data, new_context):  # noqa: F811
     assert not mayor.notification_settings.email_digest
 
 
-def test_save_a_search_on_a_phone(site_data, new_context):  # noqa: F811
+def test_save_a_search_on_a_phone(site_data, new_context):
     from notifications.models import SavedSearch
 
     page = new_context(PHONE, javascript=False).new_page()
