@@ -162,6 +162,22 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     expect(page.get_by_role("button", name="Ja, Kontakt aufnehmen")).to_be_visible()
     _check(page, "Vorstellung", report)
 
+    # consent: Barleben agrees, then Wolmirstedt; only now does each side see the other's contact
+    page.get_by_role("button", name="Ja, Kontakt aufnehmen").click()
+    expect(page.locator("main")).to_contain_text("zugestimmt am")
+    expect(page.locator("main")).not_to_contain_text("neu@wolmirstedt.example")
+    introduction_url = page.url
+    other = new_context(viewport, bypass_csp=True).new_page()
+    login(other, "wolmirstedt")
+    other.goto(introduction_url)
+    expect(other.locator("main")).to_contain_text("Gemeinsam angehen: Barleben sucht dasselbe")
+    expect(other.locator("main")).not_to_contain_text("rathaus@barleben.example")
+    other.get_by_role("button", name="Wir sind dabei").click()
+    expect(other.get_by_role("link", name="rathaus@barleben.example")).to_be_visible()
+    _check(other, "Vorstellung, beide einverstanden", report)
+    page.reload()
+    expect(page.get_by_role("link", name="neu@wolmirstedt.example")).to_be_visible()
+
     # renewing on the need's page returns to it; closing asks once more; afterwards the address says so
     page.goto(url)
     screenshot(page, "need-own")
