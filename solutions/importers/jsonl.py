@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from municipalities.models import Municipality
 from municipalities.size_classes import SizeClass
@@ -598,3 +599,14 @@ def _require_topics_of_new_cases(result: ParseResult) -> None:
                 f"Zeile {record.line}: „topics“ fehlt: ein neues Praxisbeispiel braucht mindestens ein Thema"
             )
     result.errors.sort(key=lambda error: int(error.split(":")[0].removeprefix("Zeile ")))
+
+
+def invalid_lines_refusal(errors: int, lines: int) -> str:
+    """What an import says when it refuses a file with bad lines (cases and needs alike)."""
+    faulty = ngettext(
+        "%(n)s von %(total)s Zeilen ist fehlerhaft", "%(n)s von %(total)s Zeilen sind fehlerhaft", errors
+    ) % {"n": errors, "total": lines}
+    return (
+        f"{faulty}; es wurde nichts importiert. "
+        "Fehler beheben oder mit --skip-invalid nur die gültigen Zeilen importieren."
+    )

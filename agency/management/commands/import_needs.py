@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from agency.importer import NeedsFileError, needs_file_parse, needs_import
 from agency.services import need_introduce
+from solutions.importers.jsonl import invalid_lines_refusal
 
 
 class Command(BaseCommand):
@@ -33,15 +34,7 @@ class Command(BaseCommand):
         if not parsed.lines:
             raise CommandError("Es wurde nichts importiert.")
         if parsed.errors and (not skip_invalid or not parsed.records):
-            faulty = ngettext(
-                "%(n)s von %(total)s Zeilen ist fehlerhaft",
-                "%(n)s von %(total)s Zeilen sind fehlerhaft",
-                len(parsed.errors),
-            ) % {"n": len(parsed.errors), "total": parsed.lines}
-            raise CommandError(
-                f"{faulty}; es wurde nichts importiert. "
-                "Fehler beheben oder mit --skip-invalid nur die gültigen Zeilen importieren."
-            )
+            raise CommandError(invalid_lines_refusal(len(parsed.errors), parsed.lines))
         progress = {"file": self.stderr._out, "disable": verbosity == 0, "mininterval": 0.5}
         with tqdm(total=len(parsed.records), unit=" Gesuche", desc="Gesuche", **progress) as bar:
             summary = needs_import(parsed.records, on_record=bar.update)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from solutions.importers.jsonl import SolutionsFileError, parse_solutions_file
+from solutions.importers.jsonl import SolutionsFileError, invalid_lines_refusal, parse_solutions_file
 from solutions.services import solutions_import
 
 
@@ -30,10 +30,7 @@ class Command(BaseCommand):
         for error in parsed.errors:
             self.stderr.write(error)
         if parsed.errors and not skip_invalid:
-            raise CommandError(
-                f"{len(parsed.errors)} von {parsed.lines} Zeilen sind fehlerhaft; es wurde nichts importiert. "
-                "Fehler beheben oder mit --skip-invalid nur die gültigen Zeilen importieren."
-            )
+            raise CommandError(invalid_lines_refusal(len(parsed.errors), parsed.lines))
         with tqdm(
             total=len(parsed.records),
             unit=" Fälle",
