@@ -194,7 +194,6 @@ def need_update(
     return need
 
 
-@transaction.atomic
 def _renew_limit(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=MAX_LIFETIME_DAYS)
 
@@ -207,6 +206,7 @@ def need_renewable(need: Need, today: dt.date | None = None) -> bool:
     return need.expires < _renew_limit(today or timezone.localdate())
 
 
+@transaction.atomic
 def need_renew(ref: str, member: MunicipalityMember | None) -> Need:
     """Six more months from today (or from the current expiry, whichever is later), at most a year ahead."""
     need = _editable(ref, member)
