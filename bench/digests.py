@@ -14,6 +14,7 @@ member) with the one batched query the command uses. Uses DATABASE_URL when set,
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import random
 import resource
@@ -165,7 +166,8 @@ def main() -> None:
 
     print(
         f"Datenbank: {connection.vendor}; Kommunen: {Municipality.objects.count()}; Mitglieder: "
-        f"{MunicipalityMember.objects.filter(approved=True).count()}; 2 Kerne, Maschine mit anderen Helfern geteilt",
+        f"{MunicipalityMember.objects.filter(approved=True).count()}; {os.cpu_count()} Kerne, "
+        f"Last vor dem Lauf {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     before_rss = rss_mb()
