@@ -14,8 +14,8 @@ member) with the one batched query the command uses. Uses DATABASE_URL when set,
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import random
 import resource
 import sys
