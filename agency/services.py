@@ -39,6 +39,7 @@ from agency.selectors import needs_public
 from municipalities.models import Municipality, MunicipalityMember
 from municipalities.text import ascii_slug
 from notifications.models import NoticeKind
+from notifications.selectors import members_approved
 from notifications.services import notify, notify_town
 from solutions.models import Topic
 
@@ -272,7 +273,7 @@ def need_is_public(need: Need, today: dt.date | None = None) -> bool:
 
 def _answerable(municipality: Municipality) -> bool:
     """Someone can answer for the town: an approved, active member."""
-    return MunicipalityMember.objects.filter(municipality=municipality, approved=True, user__is_active=True).exists()
+    return members_approved().filter(municipality=municipality).exists()
 
 
 def _introducible(municipality: Municipality) -> bool:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.mail import MailNotDelivered, mail_send
 from matching.addressee import hospitation_addressee, host_member_emails
 from matching.links import LINK_VALID_DAYS, hospitation_link_get, hospitation_link_issue
 from matching.models import (
@@ -130,8 +130,8 @@ def _send(subject: str, template: str, context: dict, recipients: list[str] | tu
     if not recipients:
         return
     try:
-        send_mail(subject, render_to_string(template, context), None, list(recipients))
-    except OSError as exc:  # smtplib.SMTPException and refused connections are OSErrors
+        mail_send(subject, render_to_string(template, context), list(recipients))
+    except MailNotDelivered as exc:
         raise DeliveryError(_(DELIVERY_FAILED) % {"who": who}) from exc
 
 
