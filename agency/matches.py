@@ -66,7 +66,7 @@ from search.near import asking_municipality, lead_profiles
 from search.params import MAX_QUERY_LENGTH
 from search.service import search
 from search.types import Hit, SearchQuery
-from solutions.choices import SolutionStatus
+from solutions.choices import RUNNING_STATUSES
 from solutions.models import SolutionAdopter, SolutionPage
 
 CASE_LIMIT = 10
@@ -76,8 +76,8 @@ PARTNER_LIMIT = 10
 SUPPLIER_LIMIT = 6
 SUPPLIERS_PER_TOPIC = 10
 CASES_PER_TOWN_REASON = 2
-# A town has solved it when it runs the case: not when it only plans it.
-RUNNING = frozenset({SolutionStatus.PILOT, SolutionStatus.IN_OPERATION, SolutionStatus.COMPLETED})
+# A town has solved it when it runs the case: not when it only plans it (nor gave it up).
+RUNNING = RUNNING_STATUSES
 # From a paragraph (title + description) the search finds nearly every case fitting; there a topical case must
 # also come close to the best one. On the demo's „Eine Klimaschutzstelle mit Nachbarn teilen“ this keeps the
 # shared-staff cases (1.0 and 0.82 of the best) and drops bus lines and a village app (0.45, 0.39).

@@ -7,6 +7,7 @@ daily quota of requests per account is checked here too, so every way of asking 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -32,8 +33,10 @@ from matching.models import (
     HostQuota,
 )
 from municipalities.models import Municipality, MunicipalityMember
+from solutions.choices import AdoptionStatus
 from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import SolutionHost, solution_hosts
+from solutions.services import AdopterNotSaved, solution_adopter_save
 
 # Hospitation requests per account within 24 hours. A product rule, counted from the stored requests so
 # that it holds across restarts and workers; core.ratelimit is the technical brake in front of it.
@@ -465,14 +468,9 @@ def _feedback_notice(request: HospitationRequest, recipients: list[str]) -> None
 
 
 def solution_add_adopter(solution: SolutionPage, municipality: Municipality, today: dt.date) -> None:
-    """Adds the municipality to the case's adopters. Adopters are page content, so this goes through a
-    revision; if editors have an unpublished draft, the adopter is added to the draft for them to publish."""
-    page = SolutionPage.objects.get(pk=solution.pk)
-    if page.lead_municipality_id == municipality.pk or page.adopters.filter(municipality=municipality).exists():
-        return
-    editors_draft = page.has_unpublished_changes
-    draft = page.get_latest_revision_as_object() if editors_draft else page
-    draft.adopters.add(SolutionAdopter(municipality=municipality, since_year=today.year, status="in_operation"))
-    revision = draft.save_revision(log_action=True)
-    if not editors_draft:
-        revision.publish()
+    """„übernommen: ja“ in a visit's feedback: the visitor's town joins the case's adopters (in operation since
+    this year) unless it is there already or leads the case."""
+    with contextlib.suppress(AdopterNotSaved):
+        solution_adopter_save(
+            solution.pk, municipality, only_if_new=True, since_year=today.year, status=AdoptionStatus.IN_OPERATION
+        )

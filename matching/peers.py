@@ -22,6 +22,7 @@ from matching import scoring
 from municipalities.models import Municipality
 from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
 from municipalities.states import State
+from solutions.choices import RUNNING_STATUSES
 from solutions.models import SolutionAdopter, SolutionPage, TaggedSolution
 
 DEFAULT_LIMIT = 10
@@ -96,9 +97,9 @@ def _topics_by_municipality() -> tuple[dict[int, set[str]], dict[str, str]]:
         "pk", "lead_municipality_id"
     ):
         by_municipality[municipality_id] |= page_topics[page_id]
-    for page_id, municipality_id in SolutionAdopter.objects.filter(page__in=pages).values_list(
-        "page_id", "municipality_id"
-    ):
+    for page_id, municipality_id in SolutionAdopter.objects.filter(
+        page__in=pages, status__in=RUNNING_STATUSES
+    ).values_list("page_id", "municipality_id"):
         by_municipality[municipality_id] |= page_topics[page_id]
     return by_municipality, topic_names
 

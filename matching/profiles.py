@@ -17,6 +17,7 @@ from matching.peers import Peer, peers_list
 from matching.services import SupplierMatch, suppliers_list
 from municipalities.geography import distance_km
 from municipalities.models import Municipality
+from solutions.choices import RUNNING_STATUSES
 from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import ADOPTERS_PREFETCH, solution_hosts, solutions_with_hosts
 
@@ -55,7 +56,9 @@ def _hosting_cases(town: Municipality, radius_km: float | None) -> QuerySet[Solu
     if radius_km is not None:
         # A host is the lead town or an adopter (solution_hosts); a case none of whose towns is near
         # cannot have a host nearby.
-        adopted_near = SolutionAdopter.objects.filter(_near("municipality__", town, radius_km)).values("page_id")
+        adopted_near = SolutionAdopter.objects.filter(
+            _near("municipality__", town, radius_km), status__in=RUNNING_STATUSES
+        ).values("page_id")
         cases = cases.filter(_near("lead_municipality__", town, radius_km) | Q(pk__in=adopted_near))
     return cases.select_related("lead_municipality").prefetch_related(ADOPTERS_PREFETCH).order_by("title", "pk")
 
@@ -103,9 +106,9 @@ def profile_learn_from(town: Municipality, limit: int = PROFILE_LEARN_FROM) -> l
         return []
     ags = [p.ags for p in peers]
     adopted: dict[int, set[str]] = defaultdict(set)
-    for page_id, adopter_ags in SolutionAdopter.objects.filter(municipality__ags__in=ags).values_list(
-        "page_id", "municipality__ags"
-    ):
+    for page_id, adopter_ags in SolutionAdopter.objects.filter(
+        municipality__ags__in=ags, status__in=RUNNING_STATUSES
+    ).values_list("page_id", "municipality__ags"):
         adopted[page_id].add(adopter_ags)
     cases = (
         SolutionPage.objects.live()
@@ -148,7 +151,9 @@ def _towns_with_cases_counted(per_state: int) -> list[tuple[str, list[tuple[int,
     counts: dict[int, int] = defaultdict(int)
     for town_id in live.filter(lead_municipality__isnull=False).values_list("lead_municipality_id", flat=True):
         counts[town_id] += 1
-    for town_id in SolutionAdopter.objects.filter(page__in=live).values_list("municipality_id", flat=True):
+    for town_id in SolutionAdopter.objects.filter(page__in=live, status__in=RUNNING_STATUSES).values_list(
+        "municipality_id", flat=True
+    ):
         counts[town_id] += 1
     by_state: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for pk, state, name in Municipality.objects.filter(pk__in=list(counts)).values_list("pk", "state", "name"):

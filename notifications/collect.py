@@ -34,6 +34,7 @@ from notifications.selectors import members_approved
 from notifications.services import notifications_create
 from search.service import search
 from search.types import SearchQuery
+from solutions.choices import RUNNING_STATUSES
 from solutions.models import SolutionAdopter, SolutionPage, TaggedSolution
 
 MARK = "pulled"
@@ -209,9 +210,9 @@ def hosts_now() -> set[str]:
     lead = cases.filter(lead_hosts_visits=True, lead_municipality__isnull=False).values_list(
         "pk", "lead_municipality__ags"
     )
-    adopters = SolutionAdopter.objects.filter(hosts_visits=True, page__in=cases).values_list(
-        "page_id", "municipality__ags"
-    )
+    adopters = SolutionAdopter.objects.filter(
+        hosts_visits=True, status__in=RUNNING_STATUSES, page__in=cases
+    ).values_list("page_id", "municipality__ags")
     return {f"{pk}:{ags}" for pk, ags in (*lead, *adopters)}
 
 

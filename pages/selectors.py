@@ -16,6 +16,7 @@ from matching.models import (
 )
 from matching.peers import peers_list
 from municipalities.models import Municipality
+from solutions.choices import RUNNING_STATUSES
 from solutions.models import SolutionAdopter, SolutionPage, Topic
 from solutions.selectors import solution_list, solutions_filter_size_classes, topics_in_use
 
@@ -90,7 +91,7 @@ def cases_recently_confirmed(exclude: list[SolutionPage], limit: int = 4) -> lis
 def site_numbers() -> SiteNumbers:
     live = SolutionPage.objects.live().public()
     leads = live.values("lead_municipality_id")
-    adopters = SolutionAdopter.objects.filter(page__in=live).values("municipality_id")
+    adopters = SolutionAdopter.objects.filter(page__in=live, status__in=RUNNING_STATUSES).values("municipality_id")
     return SiteNumbers(
         cases=live.count(),
         municipalities_with_cases=Municipality.objects.filter(Q(pk__in=leads) | Q(pk__in=adopters)).count(),

@@ -21,7 +21,7 @@ from wagtail.search import index
 from core.models import Orderable
 from municipalities.size_classes import SizeClass
 from solutions.blocks import SolutionStreamBlock
-from solutions.choices import SolutionStatus
+from solutions.choices import RUNNING_STATUSES, AdoptionStatus, SolutionStatus
 from solutions.forms import SolutionPageForm
 from solutions.slugs import AsciiSlugField, AsciiSlugPage, slug_or_generated, slug_reverse
 
@@ -301,7 +301,11 @@ class SolutionOutcome(Orderable):
 
 
 class SolutionAdopter(Orderable):
-    """A municipality that runs the case's solution (besides the lead municipality)."""
+    """A municipality that takes over the case's solution (besides the lead municipality).
+
+    Editors enter adopters on the case; members declare them („Wir setzen das auch um“, app ``adoption``).
+    Both write these rows, which are page content like the rest of the case: every change goes through a
+    revision (``solutions.services.solution_adopter_save``)."""
 
     page = ParentalKey(
         SolutionPage, verbose_name=_("Praxisbeispiel"), related_name="adopters", on_delete=models.CASCADE
@@ -310,15 +314,37 @@ class SolutionAdopter(Orderable):
         "municipalities.Municipality", verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="adoptions"
     )
     since_year = models.PositiveSmallIntegerField(_("seit"), null=True, blank=True)
+    started_on = models.DateField(_("Beginn"), null=True, blank=True)
     status = models.CharField(
-        _("Stand"), max_length=20, choices=SolutionStatus.choices, default=SolutionStatus.IN_OPERATION
+        _("Stand"), max_length=20, choices=AdoptionStatus.choices, default=AdoptionStatus.IN_OPERATION
     )
+    learned_from = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("gelernt von"),
+        help_text=_("Leer: über die Plattform oder unbekannt."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stopped_reason = models.TextField(
+        _("Grund für den Abbruch"),
+        blank=True,
+        help_text=_("Nur für die Redaktion – öffentlich erst, wenn „Abbruchgrund veröffentlichen“ gesetzt ist."),
+    )
+    stopped_reason_public = models.BooleanField(_("Abbruchgrund veröffentlichen"), default=False)
+    notes = models.TextField(_("Anmerkungen der Kommune (öffentlich)"), blank=True)
+    # Figures in the case's outcome format: [{"metric", "value", "unit", "baseline"}].
+    outcomes = models.JSONField(_("Ergebnisse in Zahlen"), default=list, blank=True)
     hosts_visits = models.BooleanField(_("empfängt Hospitationen"), default=False)
     visits_per_year = models.PositiveSmallIntegerField(_("Hospitationen pro Jahr"), null=True, blank=True)
+    is_sample = models.BooleanField(_("Beispieldaten"), default=False, editable=False)
 
     panels = [
-        FieldPanel("municipality"),
-        FieldRowPanel([FieldPanel("since_year"), FieldPanel("status")]),
+        FieldRowPanel([FieldPanel("municipality"), FieldPanel("learned_from")]),
+        FieldRowPanel([FieldPanel("since_year"), FieldPanel("started_on"), FieldPanel("status")]),
+        FieldRowPanel([FieldPanel("stopped_reason"), FieldPanel("stopped_reason_public")]),
+        FieldPanel("notes"),
         FieldRowPanel([FieldPanel("hosts_visits"), FieldPanel("visits_per_year")]),
     ]
 
@@ -328,6 +354,14 @@ class SolutionAdopter(Orderable):
         constraints = [
             models.UniqueConstraint(fields=["page", "municipality"], name="unique_adopter_per_solution"),
         ]
+
+    @property
+    def runs(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+    @property
+    def public_stopped_reason(self) -> str:
+        return self.stopped_reason if self.status == AdoptionStatus.STOPPED and self.stopped_reason_public else ""
 
 
 class SolutionAttachment(Orderable):

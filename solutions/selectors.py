@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 
 from municipalities.models import Municipality
 from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
+from solutions.choices import RUNNING_STATUSES
 from solutions.models import SolutionAdopter, SolutionIndexPage, SolutionPage, Supplier, TaggedSolution, Topic
 
 DEFAULT_VISITS_PER_YEAR = 6  # when a host ticks "empfängt Hospitationen" without a number
@@ -37,11 +38,11 @@ def solution_list() -> QuerySet[SolutionPage]:
 
 
 def solution_size_classes(page: SolutionPage) -> list[str]:
-    """Size classes where the case runs (lead and adopters), in BBSR order."""
+    """Size classes where the case runs (lead and adopters from the pilot on), in BBSR order."""
     classes = set()
     if page.lead_municipality is not None:
         classes.add(page.lead_municipality.size_class)
-    classes.update(a.municipality.size_class for a in page.adopters.all())
+    classes.update(a.municipality.size_class for a in page.adopters.all() if a.runs)
     return [c.value for c in SIZE_CLASS_ORDER if c.value in classes]
 
 
@@ -53,7 +54,9 @@ def solution_all_size_classes(page: SolutionPage) -> list[str]:
 
 def solutions_filter_size_classes(queryset: QuerySet[SolutionPage], classes: list[str]) -> QuerySet[SolutionPage]:
     # Adopters as a subquery, not a join: no DISTINCT over every column of thousands of pages.
-    adopted = SolutionAdopter.objects.filter(municipality__size_class__in=classes).values("page_id")
+    adopted = SolutionAdopter.objects.filter(municipality__size_class__in=classes, status__in=RUNNING_STATUSES).values(
+        "page_id"
+    )
     condition = Q(lead_municipality__size_class__in=classes) | Q(pk__in=adopted)
     for value in classes:
         condition |= Q(suitable_for__contains=SizeClass(value).value)
@@ -97,14 +100,14 @@ def solution_hosts(page: SolutionPage) -> list[SolutionHost]:
     hosts += [
         SolutionHost(adopter.municipality, adopter.visits_per_year or DEFAULT_VISITS_PER_YEAR)
         for adopter in page.adopters.all()
-        if adopter.hosts_visits
+        if adopter.hosts_visits and adopter.runs
     ]
     return hosts
 
 
 def solutions_with_hosts(queryset: QuerySet[SolutionPage]) -> QuerySet[SolutionPage]:
     """The database form of ``solution_hosts``: cases where at least one town receives visits."""
-    hosting = SolutionAdopter.objects.filter(hosts_visits=True).values("page_id")
+    hosting = SolutionAdopter.objects.filter(hosts_visits=True, status__in=RUNNING_STATUSES).values("page_id")
     return queryset.filter(Q(lead_hosts_visits=True, lead_municipality__isnull=False) | Q(pk__in=hosting))
 
 

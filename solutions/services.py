@@ -23,7 +23,7 @@ from municipalities.models import Municipality
 from municipalities.text import ascii_slug
 from solutions.exchange import record_differs, solution_apply_record
 from solutions.importers.jsonl import SolutionRecord
-from solutions.models import SolutionIndexPage, SolutionPage, Topic
+from solutions.models import SolutionAdopter, SolutionIndexPage, SolutionPage, Topic
 from solutions.selectors import solution_index_get
 from solutions.slugs import unique_slug
 from solutions.stream import stream_from_text
@@ -235,3 +235,66 @@ def solution_submit(
     if workflow is not None:
         workflow.start(page, member.user)
     return page
+
+
+class AdopterNotSaved(Exception):
+    """The case cannot take the change (unpublished, or the town leads it); the message is German."""
+
+
+ADOPTER_FIELDS = frozenset(
+    {
+        "since_year",
+        "started_on",
+        "status",
+        "learned_from",
+        "stopped_reason",
+        "stopped_reason_public",
+        "notes",
+        "outcomes",
+        "hosts_visits",
+        "visits_per_year",
+        "is_sample",
+    }
+)
+
+
+def _adopter_apply(page: SolutionPage, municipality: Municipality, changes: dict) -> SolutionAdopter:
+    rows = list(page.adopters.all())
+    row = next((a for a in rows if a.municipality_id == municipality.pk), None)
+    if row is None:
+        row = SolutionAdopter(municipality=municipality)
+        rows.append(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    page.adopters = rows
+    return row
+
+
+def solution_adopter_save(
+    page_id: int, municipality: Municipality, *, user=None, only_if_new: bool = False, **changes
+) -> SolutionAdopter | None:
+    """Adds or changes the row of ``municipality`` among a live case's adopters — the one way members'
+    declarations, hospitation feedback and the demo write adopters.
+
+    Adopters are page content: the change is published as a revision of the live case at once, and if editors
+    have an unpublished draft, their draft gets the same change so that publishing it later keeps it.
+    ``only_if_new`` leaves an existing row alone (returns None). Returns the published row."""
+    unknown = set(changes) - ADOPTER_FIELDS
+    if unknown:
+        raise TypeError(f"unknown adopter fields: {sorted(unknown)}")
+    with transaction.atomic():
+        # The row lock serialises writers of one case: two towns declaring at once both end up on it.
+        page = SolutionPage.objects.select_for_update().get(pk=page_id)
+        if not page.live:
+            raise AdopterNotSaved("Dieses Praxisbeispiel ist nicht veröffentlicht.")
+        if page.lead_municipality_id == municipality.pk:
+            raise AdopterNotSaved(f"{municipality.name} ist die federführende Kommune dieses Praxisbeispiels.")
+        if only_if_new and page.adopters.filter(municipality=municipality).exists():
+            return None
+        editors_draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else None
+        _adopter_apply(page, municipality, changes)
+        page.save_revision(user=user, log_action=True).publish(user=user)
+        if editors_draft is not None:
+            _adopter_apply(editors_draft, municipality, changes)
+            editors_draft.save_revision(user=user, log_action=True)
+        return page.adopters.get(municipality=municipality)
