@@ -183,7 +183,8 @@ def test_the_page_shows_every_hand_counted_figure(client, adoptions):
         "Kommunale Wärmeplanung gemeinsam beauftragen",
     ]
     assert top[0][0] == adoptions["strassen-app"].url
-    assert "von 4 Kommunen übernommen, 2 im Betrieb, 2 Stationen weitergegeben" in text
+    assert "von 4 Kommunen übernommen, 2 im Betrieb, weitergegeben über 2 Stufen" in text
+    assert "von 2 Kommunen übernommen, noch keine im Betrieb, weitergegeben über 2 Stufen" in text
     assert "Orts-App" not in text and "Wanzleben" not in text
     # sample data labelled; the stopped reason (editors only) not shown
     assert "Beispieldaten: 1 der 9 Übernahmen sind für die Demo erfundene Beispieldaten" in text
