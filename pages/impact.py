@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import io
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.apps import apps
@@ -148,7 +148,7 @@ def impact_figures(now: dt.datetime | None = None) -> ImpactFigures:
     topics: dict[str, list] = {}  # slug -> [name, count]
     sizes: dict[str, int] = {c.value: 0 for c in SIZE_CLASS_ORDER}
     states: dict[str, int] = dict.fromkeys(State.values, 0)
-    travelled: list[TravelledCase] = []
+    travelled: list[tuple[int, TravelledCase]] = []  # with the page id, for the address of the ten shown
     adoptions = sample = 0
     for page in _cases_with_adopters().iterator(chunk_size=CHUNK):
         record = transfer_record(page)
@@ -168,20 +168,23 @@ def impact_figures(now: dt.datetime | None = None) -> ImpactFigures:
             sample += entry.is_sample
         lead = page.lead_municipality
         travelled.append(
-            TravelledCase(
-                slug=page.slug,
-                title=page.title,
-                url=page.get_url() or "",
-                lead_ags=lead.ags if lead else None,
-                lead_name=lead.name if lead else None,
-                lead_state=lead.state_name if lead else None,
-                count=record.count,
-                depth=record.depth,
-                in_operation=record.in_operation,
-                is_sample=any(entry.is_sample for entry in record.adopters),
+            (
+                page.pk,
+                TravelledCase(
+                    slug=page.slug,
+                    title=page.title,
+                    url="",
+                    lead_ags=lead.ags if lead else None,
+                    lead_name=lead.name if lead else None,
+                    lead_state=lead.state_name if lead else None,
+                    count=record.count,
+                    depth=record.depth,
+                    in_operation=record.in_operation,
+                    is_sample=any(entry.is_sample for entry in record.adopters),
+                ),
             )
         )
-    travelled.sort(key=lambda case: (-case.count, -case.depth, case.title.casefold(), case.slug))
+    travelled.sort(key=lambda item: (-item[1].count, -item[1].depth, item[1].title.casefold(), item[1].slug))
     return ImpactFigures(
         computed_at=now or timezone.now(),
         solutions_total=SolutionPage.objects.live().public().count(),
@@ -197,8 +200,15 @@ def impact_figures(now: dt.datetime | None = None) -> ImpactFigures:
         ],
         by_size_class=[Bar(c.value, str(c.label), sizes[c.value]) for c in SIZE_CLASS_ORDER],
         by_state=[Bar(code, str(State(code).label), states[code]) for code in State.values],
-        travelled_furthest=travelled[:TOP_TRAVELLED],
+        travelled_furthest=_with_addresses(travelled[:TOP_TRAVELLED]),
     )
+
+
+def _with_addresses(cases: list[tuple[int, TravelledCase]]) -> list[TravelledCase]:
+    """The page addresses of the cases shown, looked up for these few only: resolving one for each of
+    thousands of travelled cases would cost more than the counting."""
+    pages = SolutionPage.objects.in_bulk([pk for pk, _ in cases])
+    return [replace(case, url=pages[pk].get_url() or "") for pk, case in cases]
 
 
 def _years(years: dict[int | None, int]) -> list[Bar]:

@@ -315,3 +315,20 @@ def test_editors_intro_is_shown(client, site):
     page.intro = "<p>Breitenwirkung statt „Leuchttürme“: Was Kommunen übernehmen, zählt.</p>"
     page.save_revision().publish()
     assert "Breitenwirkung statt „Leuchttürme“" in client.get("/wirkung/").content.decode()
+
+
+def test_setup_demo_creates_the_page_and_prints_its_figures(client):
+    from tests.pages.test_demo import setup_demo
+
+    out = setup_demo()
+    figures = ImpactSnapshot.objects.get().figures
+    line = (
+        f"/wirkung/: {figures['solutions_travelled']} von {figures['solutions_total']} Lösungen gereist, "
+        f"{figures['adoptions']} Übernahmen"
+    )
+    assert line in out
+    assert figures["solutions_total"] == 25 and figures["adoptions"] >= 2
+    assert ImpactPage.objects.get().url == "/wirkung/"
+    assert client.get("/wirkung/").status_code == 200
+    setup_demo()  # a second run keeps the one page
+    assert ImpactPage.objects.count() == 1
