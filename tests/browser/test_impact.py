@@ -1,4 +1,4 @@
-"""A visitor opens „Wirkung“ from the navigation, on a phone (375 px) and a desktop (1280 px): the figures,
+"""A visitor opens „Wirkung“ from the home page, on a phone (375 px) and a desktop (1280 px): the figures,
 charts that fit the screen with their values printed, the tables behind them, the ten solutions that travelled
 furthest, the sample-data label and the CSV download; no axe violations. Screenshots:
 test-artifacts/screenshots/impact-*.png, copied to /work/shots/ when that folder exists."""
@@ -85,9 +85,7 @@ def test_the_impact_page_reads_well_on_phone_and_desktop(travelled, new_context,
     page = new_context(viewport, bypass_csp=True).new_page()
     report: list[str] = []
     page.goto("/")
-    if viewport is PHONE:
-        page.get_by_text("Menü").click()
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Wirkung").click()
+    page.get_by_role("link", name="Wie weit die Lösungen reisen: Wirkung in Zahlen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wirkung")
     main = page.locator("main")
     expect(main).to_contain_text("Beispieldaten: 1 der 12 Übernahmen sind für die Demo erfundene Beispieldaten")

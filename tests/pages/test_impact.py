@@ -307,7 +307,7 @@ def test_the_site_links_the_page_and_has_exactly_one(client, site):
     assert page.url == "/wirkung/" and page.get_parent().specific_class.__name__ == "HomePage"
     assert not ImpactPage.can_create_at(page.get_parent())  # max_count = 1
     html = client.get("/").content.decode()
-    assert html.count('href="/wirkung/"') == 2  # navigation and footer
+    assert html.count('href="/wirkung/"') == 2  # under the home page's figures and in the footer
 
 
 def test_editors_intro_is_shown(client, site):
