@@ -92,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  /wirkung/: {figures.solutions_travelled} von {figures.solutions_total} Lösungen gereist, "
             f"{figures.adoptions} Übernahmen, davon {figures.reached_operation} im Betrieb oder abgeschlossen "
-            f"({percent}), {figures.sample_adoptions} davon {DEMO_LABEL}."
+            f"({percent}); {DEMO_LABEL}: {figures.sample_adoptions} von {figures.adoptions} Übernahmen."
         )
 
     def _demo_needs(self) -> None:
