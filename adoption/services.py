@@ -244,9 +244,7 @@ def adoption_declare(
             plan.declared_by, plan.declared_at = member.user, now
             plan.save(update_fields=["declared_by", "declared_at"])
         AdoptionEvent.objects.create(plan=plan, status=changes.status, at=now, by=member.user, via=EventVia.DECLARATION)
-        _tell_lead_declared(plan, page, changes.status)
-        if changes.status in OPERATING_STATUSES:
-            _tell_lead_operating(plan, page, changes.status)
+        lead_town_tell(plan, page, changes.status, declared=True)
     return plan
 
 
@@ -299,8 +297,8 @@ def _update(plan: AdoptionPlan, changes: PlanChanges, *, user: User | None, via:
     if changes.status != current or via == EventVia.LINK:
         # The link's „unverändert“ is an answer too: the history shows that the town confirmed its status.
         AdoptionEvent.objects.create(plan=plan, status=changes.status, by=user, via=via)
-    if changes.status in OPERATING_STATUSES and current not in OPERATING_STATUSES:
-        _tell_lead_operating(plan, page, changes.status)
+    if current not in OPERATING_STATUSES:
+        lead_town_tell(plan, page, changes.status, declared=False)
     return plan
 
 
@@ -328,6 +326,15 @@ def reminder_answer(reminder_id: int, user: User, changes: PlanChanges) -> Adopt
 
 
 # --- telling the lead town ------------------------------------------------------------------------------------
+
+
+def lead_town_tell(plan: AdoptionPlan, page: SolutionPage, status: str, *, declared: bool) -> None:
+    """Tells the lead town's members that a town declared (``declared``) and/or reached operation with ``status``;
+    each event once (the notification key)."""
+    if declared:
+        _tell_lead_declared(plan, page, status)
+    if status in OPERATING_STATUSES:
+        _tell_lead_operating(plan, page, status)
 
 
 def _tell_lead_declared(plan: AdoptionPlan, page: SolutionPage, status: str) -> None:

@@ -86,7 +86,7 @@ def declare(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @login_required
-@ratelimit("submission")
+@ratelimit("hospitation")  # updates are frequent and small: the hourly budget of a request, not a day's submissions
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_approved_get(request.user)
     try:
@@ -162,7 +162,7 @@ def _problem(request: HttpRequest, kind: str, text: str = "") -> HttpResponse:
 
 
 @csrf_exempt  # the signed token is the proof; it arrives from a mail, often in a browser without a session
-@ratelimit("submission")
+@ratelimit("login")  # no account to count: per address, like guessing a login
 def status_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the current status and the choices (mail scanners open links: nothing changes on GET);
     POST applies the answer, once."""
