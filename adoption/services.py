@@ -280,7 +280,9 @@ def _update(plan: AdoptionPlan, changes: PlanChanges, *, user: User | None, via:
             f"Von „{_label(current)}“ geht es nur vorwärts (oder „abgebrochen“), nicht zurück zu "
             f"„{_label(changes.status)}“."
         )
-    _learned_from_check(page, town, changes.learned_from)
+    if (changes.learned_from.pk if changes.learned_from else None) != row.learned_from_id:
+        # Only a new teacher is checked: one the editors have since taken off the case may stay named.
+        _learned_from_check(page, town, changes.learned_from)
     if changes.started_on is None and row.started_on is not None:
         changes.started_on = row.started_on
     wanted = {

@@ -104,3 +104,24 @@ def test_a_mayor_declares_an_adoption_and_moves_it_on(site_data, new_context, vi
     # the form with a wrong figure answers 400 on purpose; the browser logs that as a failed resource
     unexpected = [e for e in console_errors if "status of 400" not in e and "status of 409" not in e]
     assert not unexpected, unexpected
+
+
+def test_an_editor_publishes_a_reason_for_stopping(site_data, new_context):
+    from adoption.services import PlanChanges, adoption_declare, adoption_update
+    from solutions.models import SolutionAdopter
+    from tests.browser.helpers import admin_login
+
+    case = site_data.cases["barleben-schlagloecher"]
+    plan = adoption_declare(case.pk, site_data.users["mayor"].membership, PlanChanges(status="pilot"))
+    reason = "Der Bauhof hat nur ein Fahrzeug; die Ortsteile wurden zu selten befahren."
+    adoption_update(plan.pk, site_data.users["mayor"].membership, PlanChanges(status="stopped", stopped_reason=reason))
+    page = new_context(DESKTOP).new_page()
+    admin_login(page, "redaktion")
+    expect(page.get_by_text("1 neuer Abbruchgrund")).to_be_visible()
+    page.get_by_role("link", name="Alle Abbruchgründe – veröffentlichen oder nur intern lesen").click()
+    expect(page.get_by_role("row", name=re.compile("Hemmingen"))).to_contain_text(reason)
+    screenshot(page, "adoption-admin-stopped")
+    page.get_by_role("button", name="veröffentlichen").click()
+    expect(page.get_by_text("steht jetzt auf „Schlaglöcher per Smartphone erfassen“")).to_be_visible()
+    row = SolutionAdopter.objects.get(page_id=case.pk, municipality=site_data.towns["hemmingen_bw"])
+    assert row.public_stopped_reason == reason
