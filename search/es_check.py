@@ -174,6 +174,7 @@ class CheckReport:
         total = sum(step.seconds or 0.0 for step in [*self.steps, *filter(None, [self.cleanup])])
         took = f"{total:.2f} s".replace(".", ",")
         failed = [step.title for step in self.steps if step.status == "failed"]
+        left = " Ihre Wegwerf-Indizes blieben zurück; der nächste Lauf entfernt sie." if self.cleanup_failed else ""
         if self.ok:
             lines.append(
                 f"Ergebnis: bestanden – alle {len(self.steps)} Schritte in {took}; der Cluster trägt die Suche."
@@ -181,11 +182,15 @@ class CheckReport:
         elif failed:
             lines.append(
                 f"Ergebnis: NICHT bestanden – „{failed[0]}“ ist fehlgeschlagen, die Schritte danach wurden nicht "
-                "ausgeführt."
+                f"ausgeführt.{left}"
             )
         else:
-            lines.append("Ergebnis: NICHT bestanden – die Prüfung lief durch, aber ihre Indizes blieben zurück.")
+            lines.append(f"Ergebnis: NICHT bestanden – alle Schritte gelangen, nur das Aufräumen nicht.{left}")
         return "\n".join(lines)
+
+    @property
+    def cleanup_failed(self) -> bool:
+        return self.cleanup is not None and self.cleanup.status == "failed"
 
 
 def public_address(url: str) -> str:
