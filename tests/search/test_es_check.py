@@ -194,6 +194,18 @@ def test_a_refused_delete_fails_the_check_and_says_what_was_left(cluster):
     assert left_behind(cluster) == []
 
 
+def test_ctrl_c_half_way_still_removes_the_throw_away_index(cluster, monkeypatch):
+    def interrupted(run):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(es_check, "STEPS", [*es_check.STEPS[:6], ("kNN-Suche", interrupted), *es_check.STEPS[7:]])
+    with pytest.raises(KeyboardInterrupt):
+        run_check()
+    assert any(request.path.endswith("/_bulk") for request in cluster.sent)  # the index held cases
+    assert left_behind(cluster) == []
+    assert destructive_patterns(cluster.sent) == []
+
+
 def test_an_old_cluster_is_refused_before_anything_is_created(cluster):
     cluster.version = "8.9.2"
     out, code = run_check()
