@@ -62,7 +62,8 @@ class Command(BaseCommand):
             backend.swap_alias(name)
             # the old versions and those of aborted rebuilds, each deleted by its name
             dropped = backend.drop_index_versions(older_than=name)
-            self.stdout.write(f"Elasticsearch: Alias {backend.alias} → {name}; {len(dropped)} alte Indizes gelöscht")
+            old = "1 alter Index" if len(dropped) == 1 else f"{len(dropped)} alte Indizes"
+            self.stdout.write(f"Elasticsearch: Alias {backend.alias} → {name}; {old} gelöscht")
         stale = SearchEntry.objects.exclude(page_id__in=self._live_ids())
         removed = stale.count()
         stale.delete()
