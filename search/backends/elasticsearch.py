@@ -338,6 +338,8 @@ class ElasticsearchBackend:
     def indexed_ids(self) -> set[int]:
         from elasticsearch.helpers import scan
 
+        if not self.client.indices.exists_alias(name=self.alias):  # a fresh cluster: ES answers a search with 404
+            return set()
         return {int(hit["_id"]) for hit in scan(self.client, index=self.alias, query={"_source": False})}
 
     def synonym_rules(self) -> list[dict]:

@@ -5,9 +5,9 @@ the check's documents. What is judged is what we send and what we make of the an
 
 It stands in for the HTTP connection of the official client (as ``FakeElasticsearch`` of
 ``test_es_api_spec`` does, whose in-memory indices, aliases and documents it extends) and refuses what a
-default Elasticsearch 8 refuses: a DELETE by pattern or ``_all`` (``action.destructive_requires_name``) and
-deleting a synonym set an index still uses. Every request to another address fails like a refused connection –
-that is the check's simulated outage.
+default Elasticsearch 8 refuses: a DELETE by pattern or ``_all`` (``action.destructive_requires_name``),
+deleting a synonym set an index still uses, and a search on an index or alias that does not exist (404).
+Every request to another address fails like a refused connection – that is the check's simulated outage.
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ class RecordedCluster(FakeElasticsearch):
                         for n, token in enumerate(tokens)
                     ]
                 }
+            case [name, "_search"] if name not in self.indices and not self.aliases.get(name):
+                return 404, _error(404, "index_not_found_exception", f"no such index [{name}]")
             case [name] if sent.method == "PUT" and not name.startswith("_"):
                 synonyms = sent.json["settings"]["analysis"]["filter"]["de_synonyms"]["synonyms_set"]
                 self.set_of_index[name] = synonyms

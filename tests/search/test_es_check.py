@@ -272,3 +272,13 @@ def test_a_different_analysis_fails_the_check(cluster):
 def test_addresses_and_errors_read_well():
     assert public_address("https://elastic:s3cret@es.example.de:9243/") == "https://es.example.de:9243"
     assert describe_error(ValueError("kaputt")) == "unerwarteter Fehler: ValueError: kaputt"
+
+
+# --- first contact: a cluster without our index yet -----------------------------------------------------------------
+
+
+def test_status_on_a_fresh_cluster_counts_zero_instead_of_calling_it_unreachable(cluster):
+    out = StringIO()
+    call_command("search_index", "status", stdout=out)  # no CommandError: nothing published, nothing indexed
+    assert "Elasticsearch:        0 (fehlen 0, überzählig 0)" in out.getvalue()
+    assert "Keine Abweichung." in out.getvalue()
