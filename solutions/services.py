@@ -299,4 +299,5 @@ def solution_adopter_save(
         if editors_draft is not None:
             _adopter_apply(editors_draft, municipality, changes)
             editors_draft.save_revision(user=user, log_action=True)
-        return page.adopters.get(municipality=municipality)
+        # Read back from the table: ``page`` still holds the unsaved in-memory rows the revision was made of.
+        return SolutionAdopter.objects.get(page_id=page_id, municipality=municipality)
