@@ -118,3 +118,41 @@ def test_the_impact_page_reads_well_on_phone_and_desktop(travelled, new_context,
         page.get_by_role("link", name="als CSV-Tabelle").click()
     assert download.value.suggested_filename.startswith("wirkung-")
     assert not report, "\n\n".join(report)
+
+
+@pytest.fixture
+def demo_site(browser, live_server) -> str:
+    """The demo as ``setup_demo`` leaves it (README command 1); returns what it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    from tests.factories.embeddings import embeddings_reused
+    from tests.factories.search_caches import search_caches_reset
+    from tests.pages.test_demo import SMALL_REGISTER
+
+    search_caches_reset()
+    out = io.StringIO()
+    with embeddings_reused():
+        call_command("setup_demo", register=SMALL_REGISTER, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_the_demo_shows_its_sample_adoptions_on_the_impact_page(demo_site, new_context, viewport):
+    from pages.impact import impact_current
+
+    figures = impact_current()
+    assert f"/wirkung/: {figures.solutions_travelled} von {figures.solutions_total} Lösungen gereist" in demo_site
+    page = new_context(viewport, bypass_csp=True).new_page()
+    page.goto("/wirkung/")
+    main = page.locator("main")
+    expect(main).to_contain_text(f"{figures.adoptions} Übernahmen")
+    if figures.sample_adoptions:
+        expect(page.get_by_role("note")).to_contain_text("Beispieldaten")
+    report: list[str] = []
+    _check(page, "Wirkung (Demo)", report)
+    shot = screenshot(page, "impact-demo")
+    if SHOTS.is_dir():
+        shutil.copy(shot, SHOTS / shot.name)
+    assert not report, "\n\n".join(report)

@@ -84,6 +84,7 @@ class Command(BaseCommand):
         self._print_logins()
         self._demo_needs()
         self._demo_adoptions()
+        process_outbox()  # the sample adoptions published their cases anew: index those revisions too
         self._impact()
 
     def _impact(self) -> None:
