@@ -8,7 +8,7 @@ DIR ?= backups
 
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap demo test ci lint migrate check-deploy import-register import-cases export-cases \
-	confirm-reminders adoption-reminders search-rebuild search-status search-sync es-check worker backup restore \
+	confirm-reminders adoption-reminders refresh-impact search-rebuild search-status search-sync es-check worker backup restore \
 	bench-load bench-search bench-pages bench-relevance bench-peers bench-tandem bench-import
 
 help: ## diese Liste
@@ -52,6 +52,9 @@ confirm-reminders: ## Erinnerung an unbestätigte Fälle (DRY_RUN=1: nur anzeige
 
 adoption-reminders: ## „Wie weit sind Sie?“ an Kommunen mit Vorhaben (DRY_RUN=1: nur anzeigen)
 	$(MANAGE) send_adoption_reminders $(if $(DRY_RUN),--dry-run)
+
+refresh-impact: ## Zahlen der Seite „Wirkung“ (/wirkung/, /api/v1/impact/) neu berechnen
+	$(MANAGE) refresh_impact
 
 search-rebuild: ## Suchindex neu aufbauen
 	$(MANAGE) search_index rebuild

@@ -10,6 +10,7 @@ from agency.api import router as agency_router
 from core.api_errors import install_error_handlers
 from matching.api import router as matching_router
 from municipalities.api import router as municipalities_router
+from pages.api import router as pages_router
 from search.api import router as search_router
 from solutions.api import router as solutions_router
 from solutions.models import Topic
@@ -43,6 +44,7 @@ api.add_router("/", search_router)
 api.add_router("/", solutions_router)
 api.add_router("/", matching_router)
 api.add_router("/", agency_router)
+api.add_router("/", pages_router)
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

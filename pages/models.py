@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -129,3 +130,45 @@ class FooterLinks(BaseSiteSetting):
     class Meta:
         verbose_name = _("Links in der Fußzeile")
         verbose_name_plural = _("Links in der Fußzeile")
+
+
+class ImpactPage(Page):
+    """„Wirkung“ (/wirkung/): how far the solutions travel, counted from the adopters of the live cases
+    (pages.impact). Editors write the introduction; the figures are never typed in."""
+
+    intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["pages.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Wirkungsseite")
+        verbose_name_plural = _("Wirkungsseiten")
+
+    def get_context(self, request, *args, **kwargs):
+        from pages.impact import impact_current
+        from pages.impact_charts import impact_charts
+
+        context = super().get_context(request, *args, **kwargs)
+        figures = impact_current()
+        context["figures"] = figures
+        context["charts"] = impact_charts(figures)
+        return context
+
+
+class ImpactSnapshot(models.Model):
+    """The impact figures as last computed (pages.impact); one row, replaced at each refresh."""
+
+    SINGLETON = 1
+
+    computed_at = models.DateTimeField(_("berechnet am"))
+    figures = models.JSONField(_("Zahlen"), default=dict)
+
+    class Meta:
+        verbose_name = _("Stand der Wirkungszahlen")
+        verbose_name_plural = _("Stände der Wirkungszahlen")
+
+    def __str__(self) -> str:
+        return f"Wirkungszahlen vom {timezone.localtime(self.computed_at):%d.%m.%Y %H:%M}"

@@ -1,4 +1,5 @@
-"""Creates the page tree an installation needs: start page, Impressum, Datenschutz and the list of cases."""
+"""Creates the page tree an installation needs: start page, Impressum, Datenschutz, the list of cases and the
+impact page „Wirkung“."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from wagtail.models import Page, Site
 
 # The Datenschutz text lists what the platform stores and why; it lives next to the privacy code.
 from accounts.privacy_notice import PRIVACY_BODY
-from pages.models import ContentPage, FooterLinks, HomePage
+from pages.models import ContentPage, FooterLinks, HomePage, ImpactPage
 from solutions.models import SolutionIndexPage
 
 HOME_TITLE = "Lösungen aus Kommunen für Kommunen"
@@ -25,6 +26,13 @@ IMPRINT_BODY = (
 SOLUTION_INDEX_TITLE = "Praxisbeispiele"
 SOLUTION_INDEX_SLUG = "praxisbeispiele"
 SOLUTION_INDEX_INTRO = "Erprobte Lösungen aus Städten und Gemeinden – mit Kosten, Ergebnissen und Ansprechpersonen."
+IMPACT_TITLE = "Wirkung"
+IMPACT_SLUG = "wirkung"
+IMPACT_INTRO = (
+    "<p>Eine gute Lösung zählt erst, wenn andere Kommunen sie übernehmen: Breitenwirkung statt weiterer "
+    "Leuchttürme. Hier sehen Sie, welche Lösungen schon gereist sind, wohin und wie viele der Übernahmen "
+    "heute laufen. Alle Zahlen werden aus den veröffentlichten Praxisbeispielen gezählt.</p>"
+)
 
 
 @transaction.atomic
@@ -55,7 +63,17 @@ def site_setup() -> HomePage:
         links.privacy_page = links.privacy_page or privacy
         links.save()
     solution_index_setup(home)
+    impact_page_setup(home)
     return home
+
+
+def impact_page_setup(home: HomePage) -> ImpactPage:
+    """The impact page (/wirkung/) under the start page; an existing one (maybe moved or renamed by the
+    editors) is left alone."""
+    page = ImpactPage.objects.first()
+    if page is not None:
+        return page
+    return home.add_child(instance=ImpactPage(title=IMPACT_TITLE, slug=IMPACT_SLUG, intro=IMPACT_INTRO))
 
 
 def solution_index_setup(home: HomePage) -> SolutionIndexPage:

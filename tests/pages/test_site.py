@@ -9,7 +9,7 @@ import pytest
 from wagtail.models import Site
 
 from pages.apps import site_install_after_migrate
-from pages.models import ContentPage, HomePage
+from pages.models import ContentPage, HomePage, ImpactPage
 from pages.services import site_install, site_setup
 from solutions.models import SolutionIndexPage
 
@@ -33,7 +33,12 @@ def test_every_migrated_database_has_the_page_tree(db):
     home = HomePage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     children = {page.slug: page.specific_class for page in home.get_children()}
-    assert children == {"impressum": ContentPage, "datenschutz": ContentPage, "praxisbeispiele": SolutionIndexPage}
+    assert children == {
+        "impressum": ContentPage,
+        "datenschutz": ContentPage,
+        "praxisbeispiele": SolutionIndexPage,
+        "wirkung": ImpactPage,
+    }
 
 
 def test_the_site_setup_after_migrate_adds_only_a_missing_list_of_cases(db):

@@ -35,6 +35,7 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/praxisbeispiele/{case}/", (200, 200, 200, 200)),
     ("GET", "/impressum/", (200, 200, 200, 200)),
     ("GET", "/datenschutz/", (200, 200, 200, 200)),
+    ("GET", "/wirkung/", (200, 200, 200, 200)),
     ("GET", "/robots.txt", (200, 200, 200, 200)),
     ("GET", "/favicon.ico", (301, 301, 301, 301)),
     ("GET", "/sitemap.xml", (200, 200, 200, 200)),
@@ -131,6 +132,8 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/api/v1/needs/{need}/", (200, 200, 200, 200)),
     ("GET", "/api/v1/needs/{need}/matches/", (200, 200, 200, 200)),
     ("GET", "/api/v1/municipalities/{ags}/needs/", (200, 200, 200, 200)),
+    ("GET", "/api/v1/impact/", (200, 200, 200, 200)),
+    ("GET", "/api/v1/impact.csv", (200, 200, 200, 200)),
     ("POST", "/api/v1/solutions/", (405, 405, 405, 405)),  # nothing in the API writes
     ("GET", "/api/v1/", (404, 404, 404, 404)),
     ("GET", "/api/v2/unbekannt", (404, 404, 404, 404)),

@@ -19,6 +19,7 @@ from pages.demo import (
     demo_logins_ensure,
     demo_tandem_round_ensure,
 )
+from pages.impact import impact_snapshot_refresh
 from pages.services import site_setup
 from search.indexing import outbox_pages, process_outbox
 from search.synonyms import load_starter_thesaurus
@@ -83,6 +84,19 @@ class Command(BaseCommand):
         self._print_logins()
         self._demo_needs()
         self._demo_adoptions()
+        process_outbox()  # the sample adoptions published their cases anew: index those revisions too
+        self._impact()
+
+    def _impact(self) -> None:
+        # Last, so that the figures include every adopter the demo set up.
+        self._step("Zahlen der Seite „Wirkung“ berechnen …")
+        figures = impact_snapshot_refresh()
+        percent = "–" if figures.operation_percent is None else f"{figures.operation_percent} %"
+        self.stdout.write(
+            f"  /wirkung/: {figures.solutions_travelled} von {figures.solutions_total} Lösungen gereist, "
+            f"{figures.adoptions} Übernahmen, davon {figures.reached_operation} im Betrieb oder abgeschlossen "
+            f"({percent}); {DEMO_LABEL}: {figures.sample_adoptions} von {figures.adoptions} Übernahmen."
+        )
 
     def _demo_needs(self) -> None:
         self._step(f"{DEMO_LABEL}: Gesuche der Matching-Agentur …")
