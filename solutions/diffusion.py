@@ -18,9 +18,10 @@ from solutions.choices import AdoptionStatus
 from solutions.transfer import TransferRecord
 
 # Geometry in SVG user units; the picture scales with its box (see .diffusion in site.css).
-LABEL_WIDTH = 190  # the town names, left of the time line
-YEAR_WIDTH = 64
-ROW_HEIGHT = 34
+LABEL_WIDTH = 200  # at most, for the town names left of the time line
+CHAR_WIDTH = 8.5  # about, for a name at 15 px
+YEAR_WIDTH = 84
+ROW_HEIGHT = 36
 TOP = 34  # room for the year axis
 PAD_RIGHT = 26
 NODE_RADIUS = 8
@@ -160,8 +161,11 @@ def diffusion_layout(
     if lead_year is None or any(e.year is None for e in adopters):
         columns.append(None)  # one column „o. J.“ at the end for towns without a year
 
+    names = [lead_name if lead_ags else "", *(e.name for e in adopters)]
+    label_width = min(LABEL_WIDTH, round(12 + CHAR_WIDTH * max(len(_short(n)) for n in names)))
+
     def x_of(year: int | None) -> float:
-        return LABEL_WIDTH + YEAR_WIDTH * (columns.index(year) + 0.5)
+        return label_width + YEAR_WIDTH * (columns.index(year) + 0.5)
 
     nodes: list[Node] = []
     if lead_ags:
@@ -199,20 +203,23 @@ def diffusion_layout(
         teacher = by_ags.get(entry.learned_from_ags or "")
         named = teacher is not None and teacher.ags != entry.ags
         steps.append(Step(_describe(teacher.name, teacher.year) if named else "", learner))
-    width = LABEL_WIDTH + YEAR_WIDTH * len(columns) + PAD_RIGHT
+    width = label_width + YEAR_WIDTH * len(columns) + PAD_RIGHT
     height = TOP + ROW_HEIGHT * len(nodes) + 6
     ticks = [Tick(str(year) if year is not None else UNKNOWN_YEAR, x_of(year)) for year in columns]
     return Diffusion(width, height, nodes, edges, ticks, steps, [LegendItem(*item) for item in LEGEND])
 
 
 def _curve(source: Node, target: Node) -> str:
-    """From the teacher's node to the edge of the learner's, bowing right so that an arrow between two towns
-    of the same year stays visible; the arrow head sits on the learner."""
-    x1, y1, x2, y2 = source.x, source.y, target.x, target.y
-    direction = 1 if y2 >= y1 else -1
-    start_y = y1 + direction * NODE_RADIUS
-    end_y = y2 - direction * (NODE_RADIUS + 2)
-    bow = max(18.0, abs(x2 - x1) * 0.35)
-    first = f"{x1 + bow:.1f},{start_y + direction * 12:.1f}"
-    second = f"{x2 - 4:.1f},{end_y - direction * 14:.1f}"
-    return f"M{x1:.1f},{start_y:.1f} C{first} {second} {x2:.1f},{end_y:.1f}"
+    """An elbow from the teacher to the learner: out of the teacher's node towards the learner's row, then
+    sideways into the learner's node, so the arrow head points at it along its row. Two towns of the same year
+    get a bow on the right instead."""
+    r = NODE_RADIUS
+    if abs(target.x - source.x) < 1:
+        sx, sy, ex, ey = source.x + r, source.y, target.x + r + 2, target.y
+        bow = 18 + abs(ey - sy) * 0.25
+        return f"M{sx:.1f},{sy:.1f} C{sx + bow:.1f},{sy:.1f} {ex + bow:.1f},{ey:.1f} {ex:.1f},{ey:.1f}"
+    direction = 1 if target.y >= source.y else -1
+    side = -1 if target.x > source.x else 1  # come in from the left when time runs forward
+    sx, sy = source.x, source.y + direction * r
+    ex, ey = target.x + side * (r + 2), target.y
+    return f"M{sx:.1f},{sy:.1f} C{sx:.1f},{ey:.1f} {(sx + ex) / 2:.1f},{ey:.1f} {ex:.1f},{ey:.1f}"
