@@ -110,3 +110,19 @@ def test_documents_carry_the_transfer_counts(indexed, register):
     assert (source["adoptions"], source["adoptions_in_operation"], source["proven"]) == (3, 1, True)
     body = knn_search("baukasten-cases", np.zeros(384, dtype=np.float32), {"proven": ("1",), "topic": ()}).to_dict()
     assert body["knn"]["filter"] == {"bool": {"filter": [{"term": {"proven": True}}]}}
+
+
+def test_a_saved_search_keeps_proven(client, indexed, register):
+    from notifications.models import SavedSearch
+    from tests.factories.solutions import member
+
+    adopt(indexed["calw-strassenlaterne"], register["groeningen"], since_year=2024, status="in_operation")
+    client.force_login(member(register["hemmingen_ni"]))
+    html = client.get("/suche/", {"q": "Straßenbeleuchtung", "proven": "1", "similar": "0"}).content.decode()
+    form = html[html.index('id="suche-speichern"') :]
+    assert '<input type="hidden" name="proven" value="1">' in form
+
+    client.post("/benachrichtigungen/suche-speichern/", {"q": "Straßenbeleuchtung", "proven": "1"})
+    assert SavedSearch.objects.get().filters == {"proven": ["1"]}
+    settings_page = client.get("/benachrichtigungen/einstellungen/").content.decode()
+    assert "Übernahme: bewährt: anderswo im Betrieb" in settings_page
