@@ -208,7 +208,7 @@ def knn_search(index: str, vector: np.ndarray, filters: Mapping[str, tuple[str, 
 
 def _filter_clause(facet: str, wanted: Sequence[str]) -> Q:
     if facet == "proven":  # a boolean field, wanted as ("1",)
-        return Q("term", proven=True)
+        return Q("term", proven={"value": True})
     return Q("terms", **{FACET_FIELDS[facet]: list(wanted)})
 
 

@@ -109,7 +109,7 @@ def test_documents_carry_the_transfer_counts(indexed, register):
     source = document_source(document, np.ones(384, dtype=np.float32) / np.sqrt(384))
     assert (source["adoptions"], source["adoptions_in_operation"], source["proven"]) == (3, 1, True)
     body = knn_search("baukasten-cases", np.zeros(384, dtype=np.float32), {"proven": ("1",), "topic": ()}).to_dict()
-    assert body["knn"]["filter"] == {"bool": {"filter": [{"term": {"proven": True}}]}}
+    assert body["knn"]["filter"] == {"bool": {"filter": [{"term": {"proven": {"value": True}}}]}}
 
 
 def test_a_saved_search_keeps_proven(client, indexed, register):
