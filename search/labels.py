@@ -6,7 +6,7 @@ from search.types import PROVEN
 from solutions.choices import SolutionStatus
 from solutions.models import Topic
 
-PROVEN_LABEL = "bewährt: anderswo im Betrieb"
+PROVEN_LABEL = "bewährt (anderswo im Betrieb)"
 
 
 def facet_labels() -> dict[str, dict[str, str]]:

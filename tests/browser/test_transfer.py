@@ -115,9 +115,9 @@ def test_search_filter_proven_and_transfer_counts(site_data, travelled, new_cont
 
     if viewport is PHONE:
         page.locator(".filters__toggle").click()
-    page.get_by_label("bewährt: anderswo im Betrieb (1)").check()
+    page.get_by_label("bewährt (anderswo im Betrieb) (1)").check()
     page.get_by_role("button", name="Filter anwenden").click()
     expect(page.locator(".search__count")).to_have_text("1 Praxisbeispiel gefunden")
-    expect(page.get_by_role("link", name="Übernahme: bewährt: anderswo im Betrieb")).to_be_visible()
+    expect(page.get_by_role("link", name="Übernahme: bewährt (anderswo im Betrieb)")).to_be_visible()
     _check(page, "Suche nur bewährte")
     screenshot(page, "search-proven")

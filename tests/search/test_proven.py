@@ -53,7 +53,7 @@ def test_completed_counts_as_proven_and_the_facet_counts_it(client, indexed, reg
     adopt(indexed["calw-strassenlaterne"], register["barleben"], since_year=2025, status="pilot")
 
     body = api(client, q="Heizung Gasverbrauch")
-    assert body["facets"]["proven"] == [{"value": "1", "label": "bewährt: anderswo im Betrieb", "count": 1}]
+    assert body["facets"]["proven"] == [{"value": "1", "label": "bewährt (anderswo im Betrieb)", "count": 1}]
     heating = next(h for h in body["results"] if h["slug"] == "hemmingen-heizung")
     assert heating["adoptions"] == {"count": 2, "in_operation": 1}
 
@@ -83,12 +83,12 @@ def test_search_page_offers_the_filter_and_shows_transfer_counts(client, indexed
     html = client.get("/suche/", {"q": "Straße"}).content.decode()
     assert "in 2 Kommunen übernommen, davon 1 im Betrieb" in html
     assert "<legend>Übernahme</legend>" in html
-    assert 'name="proven" value="1"' in html and 'bewährt: anderswo im Betrieb <span class="muted">(1)</span>' in html
+    assert 'name="proven" value="1"' in html and 'bewährt (anderswo im Betrieb) <span class="muted">(1)</span>' in html
 
     filtered = client.get("/suche/", {"q": "Straße", "proven": "1"}).content.decode()
     assert "1 Praxisbeispiel gefunden" in filtered
     assert "Straßenzustandserfassung mit KI" in filtered and "LED-Straßenbeleuchtung" not in filtered
-    assert "Übernahme: bewährt: anderswo im Betrieb" in filtered  # the chip that takes the filter back
+    assert "Übernahme: bewährt (anderswo im Betrieb)" in filtered  # the chip that takes the filter back
 
     bad = client.get("/suche/", {"q": "Straße", "proven": "vielleicht"})
     assert bad.status_code == 400 and "„proven“ muss 1" in bad.content.decode()
@@ -125,4 +125,4 @@ def test_a_saved_search_keeps_proven(client, indexed, register):
     client.post("/benachrichtigungen/suche-speichern/", {"q": "Straßenbeleuchtung", "proven": "1"})
     assert SavedSearch.objects.get().filters == {"proven": ["1"]}
     settings_page = client.get("/benachrichtigungen/einstellungen/").content.decode()
-    assert "Übernahme: bewährt: anderswo im Betrieb" in settings_page
+    assert "Übernahme: bewährt (anderswo im Betrieb)" in settings_page
