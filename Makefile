@@ -8,7 +8,7 @@ DIR ?= backups
 
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap demo test ci lint migrate check-deploy import-register import-cases export-cases \
-	confirm-reminders search-rebuild search-status search-sync worker backup restore \
+	confirm-reminders adoption-reminders search-rebuild search-status search-sync es-check worker backup restore \
 	bench-load bench-search bench-pages bench-relevance bench-peers bench-tandem bench-import
 
 help: ## diese Liste
@@ -50,6 +50,9 @@ export-cases: ## Praxisbeispiele exportieren: [FILE=faelle.jsonl]
 confirm-reminders: ## Erinnerung an unbestätigte Fälle (DRY_RUN=1: nur anzeigen)
 	$(MANAGE) confirm_reminders $(if $(DRY_RUN),--dry-run)
 
+adoption-reminders: ## „Wie weit sind Sie?“ an Kommunen mit Vorhaben (DRY_RUN=1: nur anzeigen)
+	$(MANAGE) send_adoption_reminders $(if $(DRY_RUN),--dry-run)
+
 search-rebuild: ## Suchindex neu aufbauen
 	$(MANAGE) search_index rebuild
 
@@ -58,6 +61,9 @@ search-status: ## Suchindex mit der Datenbank abgleichen (Exit-Code 1 bei Abweic
 
 search-sync: ## Abweichungen und liegengebliebene Indexaufträge nachholen
 	$(MANAGE) search_index sync
+
+es-check: ## Elasticsearch-Cluster prüfen (Wegwerf-Index; Exit-Code 0 bestanden, 1 nicht, 2 ohne ELASTICSEARCH_URL)
+	$(MANAGE) search_index check
 
 worker: ## Hintergrund-Worker für Indexaufträge (läuft bis Strg+C)
 	$(MANAGE) search_index worker

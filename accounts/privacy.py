@@ -15,6 +15,7 @@ Decisions (also in the README, "Sicherheit und Datenschutz"):
   tick "withdraw consent" (Art. 7(3)); then they disappear from the page and from all its revisions.
 * Failed-login records (django-axes) and open sessions of the account are deleted.
 * Followed topics, saved searches, notifications, e-mail settings and digest records are deleted.
+* Plans a person declared („Wir setzen das auch um“) belong to the town and stay; the link to the person goes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adoption.services import adoption_delete_for, adoption_personal_data
 from matching.models import HospitationRequest, TandemApplication
 from municipalities.models import MunicipalityMember
 from notifications.services import notifications_delete_for, notifications_personal_data
@@ -144,6 +146,8 @@ def personal_data_export(user: User) -> dict[str, Any]:
             for p in _contact_pages(user.email).order_by("pk")
         ],
         "failed_logins": _failed_logins(user),
+        # plans („Wir setzen das auch um“) the person declared and the steps they took
+        **adoption_personal_data(user),
         # followed topics, saved searches, notifications, e-mail settings, digests sent
         **notifications_personal_data(user),
     }
@@ -223,6 +227,7 @@ def account_delete(user: User, *, withdraw_contact_consent: bool = False) -> dic
     _sessions_of(user).delete()
     MunicipalityMember.objects.filter(user=user).delete()
     counts.update(notifications_delete_for(user))
+    counts.update(adoption_delete_for(user))
     UserProfile.objects.filter(user=user).delete()  # admin preferences and avatar photo
 
     user.username = f"geloescht-{user.pk}-{secrets.token_hex(4)}"

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from adoption.selectors import plans_of_town
 from agency import matches
 from agency import services as agency
 from agency.forms import NeedFilterForm, NeedForm
@@ -247,6 +248,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     context = requests_overview(request.user)
     member = context.get("member")
     context["introductions"] = _introduction_rows(member.municipality_id) if member is not None else []
+    context["plans"] = plans_of_town(member.municipality_id) if member is not None and member.approved else []
     return render(request, "agency/my_requests.html", context)
 
 

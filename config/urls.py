@@ -23,6 +23,7 @@ urlpatterns = [
     path("kommunen/", include("municipalities.urls")),
     path("suche/", search_views.search_page, name="search"),
     path("", include("solutions.urls")),
+    path("", include("adoption.urls")),  # „Wir setzen das auch um“, „Unsere Vorhaben“, the reminders' status link
     path("", include("agency.urls")),  # before matching: it serves „Meine Anfragen“ with the introductions
     path("", include("matching.urls")),
     path("benachrichtigungen/", include("notifications.urls")),

@@ -15,6 +15,8 @@ class NoticeKind(models.TextChoices):
     NEW_CASE = "new_case", _("Neues Praxisbeispiel")
     TANDEM_ROUND = "tandem_round", _("Tandem-Runde geöffnet")
     HOST_NEARBY = "host_nearby", _("Neue Gastgeberkommune in der Nähe")
+    ADOPTION_REMINDER = "adoption_reminder", _("Erinnerung: Wie weit ist Ihr Vorhaben?")
+    ADOPTION_NEWS = "adoption_news", _("Eine Kommune übernimmt Ihre Lösung")
 
 
 # These are e-mailed at once; everything else waits for the weekly digest.

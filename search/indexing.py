@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from django.db.models import QuerySet
 
 from search import analysis
 from search.documents import CaseDocument, live_page, prepare_document
@@ -128,11 +129,29 @@ def outbox_pages() -> int:
     return IndexTask.objects.values("page_id").distinct().count()
 
 
-def process_outbox(limit: int | None = None, on_page: Callable[[], object] | None = None) -> tuple[int, int]:
+def _apply_task(page_id: int, action: str) -> None:
+    if action == IndexTask.Action.DELETE:
+        index_delete(page_id)
+    else:
+        index_update(page_id)
+
+
+def process_outbox(
+    limit: int | None = None,
+    on_page: Callable[[], object] | None = None,
+    *,
+    queue: QuerySet[IndexTask] | None = None,
+    apply: Callable[[int, str], object] = _apply_task,
+) -> tuple[int, int]:
     """Works off pending tasks in order; returns (done, failed). Later tasks for the same page
     make earlier ones redundant, so each page is processed once per run. ``on_page`` is called after
-    each page (a progress bar)."""
-    queryset = IndexTask.objects.order_by("pk").values_list("pk", "page_id", "action", "attempts")
+    each page (a progress bar). ``queue`` and ``apply`` narrow the run to some tasks and say what a
+    task does: ``search_index check`` works off its own task against its throw-away index."""
+    queryset = (
+        (IndexTask.objects if queue is None else queue)
+        .order_by("pk")
+        .values_list("pk", "page_id", "action", "attempts")
+    )
     tasks = list(queryset[:limit] if limit else queryset)
     by_page: dict[int, list[int]] = {}
     latest: dict[int, tuple[str, int]] = {}
@@ -143,10 +162,7 @@ def process_outbox(limit: int | None = None, on_page: Callable[[], object] | Non
     for page_id, (action, attempts) in latest.items():
         covered = by_page[page_id]
         try:
-            if action == IndexTask.Action.DELETE:
-                index_delete(page_id)
-            else:
-                index_update(page_id)
+            apply(page_id, action)
         except Exception as exc:
             failed += 1
             IndexTask.objects.filter(pk__in=covered).update(attempts=attempts + 1, last_error=str(exc)[:2000])

@@ -293,8 +293,11 @@ def solution_adopter_save(
             return None
         editors_draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else None
         _adopter_apply(page, municipality, changes)
-        page.save_revision(user=user, log_action=True).publish(user=user)
+        # The caller decided who may change the row (a member of that town, an editor); the member has no
+        # publishing right on the page, so Wagtail's own check would refuse every declaration.
+        page.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
         if editors_draft is not None:
             _adopter_apply(editors_draft, municipality, changes)
             editors_draft.save_revision(user=user, log_action=True)
-        return page.adopters.get(municipality=municipality)
+        # Read back from the table: ``page`` still holds the unsaved in-memory rows the revision was made of.
+        return SolutionAdopter.objects.get(page_id=page_id, municipality=municipality)

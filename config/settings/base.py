@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "matching",
     "search",
     "notifications",
+    "adoption",
     "agency",
     "pages",
     "wagtail.contrib.forms",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Collection, Mapping, Sequence
 
@@ -89,13 +90,13 @@ class CaseIndexDocument(Document):
     embedding = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine")
 
 
-def index_settings() -> dict:
-    return {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis.elasticsearch_analysis(SYNONYMS_SET)}
+def index_settings(synonyms_set: str = SYNONYMS_SET) -> dict:
+    return {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis.elasticsearch_analysis(synonyms_set)}
 
 
-def index_body() -> dict:
+def index_body(synonyms_set: str = SYNONYMS_SET) -> dict:
     """Settings and mappings of a new index version."""
-    return {"settings": index_settings(), "mappings": CaseIndexDocument._doc_type.mapping.to_dict()}
+    return {"settings": index_settings(synonyms_set), "mappings": CaseIndexDocument._doc_type.mapping.to_dict()}
 
 
 def document_source(document: CaseDocument, vector: np.ndarray) -> dict:
@@ -263,10 +264,12 @@ class ElasticsearchBackend:
     name = "elasticsearch"
     unavailable_errors = (ESConnectionError, TransportError, ApiError)
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, synonyms_set: str = SYNONYMS_SET) -> None:
         self.client = Elasticsearch(url, request_timeout=5, max_retries=1, retry_on_timeout=False)
         self.alias = f"{prefix}-cases"
         self.prefix = prefix
+        # `search_index check` passes its own set, so that it never touches the editors' synonyms
+        self.synonyms_set = synonyms_set
         self._down_since: float | None = None
 
     # --- availability -----------------------------------------------------------------------
@@ -295,7 +298,7 @@ class ElasticsearchBackend:
 
     def create_index(self, name: str) -> None:
         self.ensure_synonyms()
-        self.client.indices.create(index=name, **index_body())
+        self.client.indices.create(index=name, **index_body(self.synonyms_set))
 
     def ensure_index(self) -> None:
         if not self.client.indices.exists_alias(name=self.alias):
@@ -329,9 +332,32 @@ class ElasticsearchBackend:
         self.client.indices.update_aliases(actions=actions)
         return old
 
+    def index_versions(self) -> dict[str, bool]:
+        """This installation's index versions (``<alias>-<timestamp>``, also closed ones and leftovers of an
+        aborted rebuild), each with whether the alias points at it. Listing by pattern only reads."""
+        found = self.client.indices.get(index=f"{self.alias}-*", features="aliases", expand_wildcards="all")
+        version = re.compile(rf"{re.escape(self.alias)}-\d{{20}}")
+        return {
+            name: self.alias in (info.get("aliases") or {}) for name, info in found.items() if version.fullmatch(name)
+        }
+
+    def drop_index_versions(self, older_than: str | None = None) -> list[str]:
+        """Deletes our index versions one by one by name – all of them, or those older than ``older_than`` (a
+        rebuild started later keeps its index) – and returns their names. Never by pattern or ``_all``:
+        Elasticsearch 8 refuses that by default (``action.destructive_requires_name``), and it would reach
+        indices that are not ours. Not through the alias either: ES refuses to delete an index by its alias."""
+        dropped = []
+        for name in sorted(self.index_versions()):
+            if older_than is None or name < older_than:  # the timestamped names sort by age
+                self.client.options(ignore_status=404).indices.delete(index=name)  # 404: someone was quicker
+                dropped.append(name)
+        return dropped
+
     def indexed_ids(self) -> set[int]:
         from elasticsearch.helpers import scan
 
+        if not self.client.indices.exists_alias(name=self.alias):  # a fresh cluster: ES answers a search with 404
+            return set()
         return {int(hit["_id"]) for hit in scan(self.client, index=self.alias, query={"_source": False})}
 
     def synonym_rules(self) -> list[dict]:
@@ -346,7 +372,7 @@ class ElasticsearchBackend:
     def ensure_synonyms(self) -> None:
         # ES reloads every search analyzer that uses the set when it changes: no index rebuild.
         rules = self.synonym_rules() or [{"id": "placeholder", "synonyms": "baukasten, baukasten"}]
-        self.client.synonyms.put_synonym(id=SYNONYMS_SET, synonyms_set=rules)
+        self.client.synonyms.put_synonym(id=self.synonyms_set, synonyms_set=rules)
 
     def update_synonyms_safely(self) -> None:
         try:

@@ -99,8 +99,8 @@ def fresh_caches():
 def indexed(tmp_path, register, index, backend_name, fresh_caches):
     from search.backends import configured_external_backends
 
-    for backend in configured_external_backends():  # a clean ES index per test
-        backend.client.options(ignore_status=404).indices.delete(index=f"{backend.alias}-*")
+    for backend in configured_external_backends():  # a clean ES index per test: listed, deleted by name
+        backend.drop_index_versions()
     pages = publish_cases(tmp_path, *CASES)
     process_outbox()
     for backend in configured_external_backends():

@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from io import StringIO
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -173,8 +174,25 @@ class FakeElasticsearch:
                 self.indices[name] = {}
                 self.mappings[name] = sent.json["mappings"]
                 return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
+            case [name] if method == "GET" and not name.startswith("_"):
+                return 200, {
+                    index: {"aliases": {alias: {} for alias, members in self.aliases.items() if index in members}}
+                    for index in self.indices
+                    if fnmatch(index, name)
+                }
+            case [name] if method == "DELETE" and ("*" in name or name == "_all"):
+                # what Elasticsearch 8 answers by default (action.destructive_requires_name: true)
+                return 400, {
+                    "error": {
+                        "type": "illegal_argument_exception",
+                        "reason": "Wildcard expressions or all indices are not allowed",
+                    },
+                    "status": 400,
+                }
             case [name] if method == "DELETE" and not name.startswith("_"):
                 self.indices.pop(name, None)
+                for members in self.aliases.values():
+                    members.discard(name)
                 return 200, {"acknowledged": True}
         self.unanswered.append(str(sent))
         return 400, {"error": f"FakeElasticsearch does not know {sent}", "status": 400}
@@ -525,13 +543,14 @@ def test_rebuild_fills_a_new_index_and_switches_the_alias(api, engine, published
         "indices-exists-alias",
         "indices-get-alias-1",
         "indices-update-aliases",
+        "indices-get",
         "indices-delete",
     ]
     bulk = engine.sent[2]
     assert "ndjson" in bulk.content_type and len(bulk.lines) == 2 * len(CASES)
     switch = engine.sent[5].json["actions"]
     assert [next(iter(action)) for action in switch] == ["remove", "add"]
-    assert engine.sent[6].path == f"/{old_index}"
+    assert engine.sent[7].path == f"/{old_index}"  # listed by pattern, deleted by name
     assert_valid(api, engine)
     assert_caught(api, bulk, '{"index":{"_id":', '{"index":{"id":')
     assert_caught(api, engine.sent[5], '{"remove":', '{"delete":')

@@ -78,6 +78,14 @@ MATRIX: list[tuple[str, str, tuple]] = [
     # unsubscribe links: the signed token is the permission; a wrong one is a German 400 for everybody
     ("GET", "/benachrichtigungen/abmelden/kein-gueltiger-link/", (400, 400, 400, 400)),
     ("POST", "/benachrichtigungen/abmelden/kein-gueltiger-link/", (400, 400, 400, 400)),
+    # „Wir setzen das auch um“: approved members of another town; the lead town is told why not (409), an editor
+    # without a town too (403); an empty post shows the form again and stores nothing. Another town's plan is a
+    # 404 (tests/adoption), the status link's token is the permission.
+    ("GET", "/vorhaben/neu/{case_id}/", ("login", 200, 409, 403)),
+    ("POST", "/vorhaben/neu/{case_id}/", ("login", 400, 409, 403)),
+    ("GET", "/vorhaben/99999/", ("login", 404, 404, 404)),
+    ("GET", "/vorhaben/stand/kein-gueltiger-link/", (400, 400, 400, 400)),
+    ("POST", "/vorhaben/stand/kein-gueltiger-link/", (400, 400, 400, 400)),
     # accounts
     ("GET", "/konto/anmelden/", (200, 200, 200, 200)),
     ("POST", "/konto/abmelden/", (302, 302, 302, 302)),
@@ -107,6 +115,7 @@ MATRIX: list[tuple[str, str, tuple]] = [
     ("GET", "/admin/snippets/agency/need/", ("admin_login",) * 3 + (200,)),
     ("GET", "/admin/snippets/agency/introduction/", ("admin_login",) * 3 + (200,)),
     ("GET", "/admin/gesuche-pruefen/{need_id}/", ("admin_login",) * 3 + (200,)),
+    ("GET", "/admin/abbruchgruende/", ("admin_login",) * 3 + (200,)),
     # API: public, read-only
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200)),
     ("GET", "/api/v1/docs", (200, 200, 200, 200)),

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from adoption.demo import demo_adoptions_ensure
 from agency.demo import demo_needs_ensure
 from agency.services import needs_rematch
 from pages.demo import (
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         self._ensure_editor()
         self._print_logins()
         self._demo_needs()
+        self._demo_adoptions()
 
     def _demo_needs(self) -> None:
         self._step(f"{DEMO_LABEL}: Gesuche der Matching-Agentur …")
@@ -92,6 +94,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  Abgleich der Gesuche übersprungen: {exc!r}"))
         else:
             self.stdout.write(f"  {rematched} Gesuche abgeglichen und passende Kommunen vorgestellt.")
+
+    def _demo_adoptions(self) -> None:
+        self._step(f"{DEMO_LABEL}: Kommunen, die Lösungen übernehmen („Wir setzen das auch um“) …")
+        result = demo_adoptions_ensure()
+        for line in result.created:
+            self.stdout.write(f"  {line}")
+        if result.mayor_link:
+            self.stdout.write(f"  „Wie weit sind Sie?“ an die Beispiel-Bürgermeisterin: {result.mayor_link}")
 
     def _step(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))

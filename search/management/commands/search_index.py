@@ -4,6 +4,7 @@ import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -20,11 +21,12 @@ class Command(BaseCommand):
     help = (
         "Suchindex pflegen: rebuild (alles neu, bei Elasticsearch in einen neuen Index mit atomarem Alias-Wechsel), "
         "status (Abgleich Datenbank ↔ Index), sync (Abweichungen und liegengebliebene Aufgaben nachholen), "
-        "worker (Aufgaben fortlaufend abarbeiten)."
+        "worker (Aufgaben fortlaufend abarbeiten), check (prüft einen Elasticsearch-Cluster in einem Wegwerf-Index; "
+        "Exit-Code 0 bestanden, 1 nicht bestanden, 2 ohne ELASTICSEARCH_URL)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["rebuild", "status", "sync", "worker"])
+        parser.add_argument("action", choices=["rebuild", "status", "sync", "worker", "check"])
         parser.add_argument("--interval", type=float, default=5.0, help="worker: Sekunden zwischen zwei Läufen")
 
     def handle(self, *args, action: str, interval: float, verbosity: int, **options) -> None:
@@ -57,10 +59,11 @@ class Command(BaseCommand):
         for backend, name in targets:
             if batch:
                 backend.bulk_index(name, batch)
-            old = backend.swap_alias(name)
-            for index in old:
-                backend.client.indices.delete(index=index)
-            self.stdout.write(f"Elasticsearch: Alias {backend.alias} → {name}")
+            backend.swap_alias(name)
+            # the old versions and those of aborted rebuilds, each deleted by its name
+            dropped = backend.drop_index_versions(older_than=name)
+            old = "1 alter Index" if len(dropped) == 1 else f"{len(dropped)} alte Indizes"
+            self.stdout.write(f"Elasticsearch: Alias {backend.alias} → {name}; {old} gelöscht")
         stale = SearchEntry.objects.exclude(page_id__in=self._live_ids())
         removed = stale.count()
         stale.delete()
@@ -114,6 +117,20 @@ class Command(BaseCommand):
         )
         if failed:
             raise CommandError(f"{failed} Aufgaben sind fehlgeschlagen und bleiben in der Warteschlange.")
+
+    def _check(self, **_) -> None:
+        if not settings.ELASTICSEARCH_URL:
+            raise CommandError(
+                "ELASTICSEARCH_URL ist nicht gesetzt: Es gibt keinen Elasticsearch-Cluster zu prüfen "
+                "(die Suche läuft über die Datenbank).",
+                returncode=2,
+            )
+        from search.es_check import es_check_run  # the ES client only where a cluster is checked
+
+        report = es_check_run(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX)
+        self.stdout.write(report.text())
+        if not report.ok:
+            raise CommandError("Elasticsearch-Prüfung nicht bestanden (Bericht oben).", returncode=1)
 
     def _worker(self, interval: float, **_) -> None:
         self.stdout.write(f"Suchindex-Worker läuft (alle {interval:g} s); Strg+C beendet.")
