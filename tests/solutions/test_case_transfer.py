@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from solutions.services import solution_adopter_save
 from tests.factories.register import municipality
@@ -131,20 +132,20 @@ def test_without_adopters_there_is_no_picture(client, tmp_path, register, index)
     assert "übernommen" not in html and '<svg class="diffusion__svg"' not in html
 
 
-def test_declare_button_waits_for_the_adoption_app(client, tmp_path, register, index):
+@pytest.mark.urls("tests.solutions.urls_without_adoption")
+def test_declare_button_stays_away_without_the_adoption_app(client, tmp_path, register, index):
     page = travelled_case(tmp_path)
     client.force_login(member(register["hemmingen_ni"]))
     assert "Wir setzen das auch um" not in client.get(page.url).content.decode()
 
 
-@pytest.mark.urls("tests.solutions.declare_urls")
-def test_declare_button_for_members_once_the_url_exists(client, tmp_path, register, index):
+def test_declare_button_for_approved_members_of_other_towns(client, tmp_path, register, index):
     page = travelled_case(tmp_path, adopters=[])
     assert "Wir setzen das auch um" not in client.get(page.url).content.decode()  # not signed in
 
     client.force_login(member(register["hemmingen_ni"]))
     html = client.get(page.url).content.decode()
-    assert f'href="/vorhaben/{page.pk}/">Wir setzen das auch um' in html
+    assert f'href="{reverse("adoption:declare", args=[page.pk])}">Wir setzen das auch um' in html
 
     client.force_login(member(register["barleben"], "nase"))  # the lead town adopts nothing from itself
     assert "Wir setzen das auch um" not in client.get(page.url).content.decode()
