@@ -145,16 +145,21 @@ def _saved_search_notices(cases: list[SolutionPage], members: list[_Member], pul
     for saved in SavedSearch.objects.order_by("pk"):
         if saved.user_id in member_ids:
             filters = saved.filters or {}
-            key = (saved.text, *(tuple(filters.get(f, ())) for f in ("topic", "size_class", "state", "status")))
+            key = (
+                saved.text,
+                *(tuple(filters.get(f, ())) for f in ("topic", "size_class", "state", "status")),
+                bool(filters.get("proven")),  # „bewährt“, stored as ["1"] like the other filters
+            )
             groups[(*key, saved.near)].append(saved)
     rows = []
-    for (text, topics, sizes, states, statuses, near), saved_list in groups.items():
+    for (text, topics, sizes, states, statuses, proven, near), saved_list in groups.items():
         query = SearchQuery(
             text=text,
             topics=topics,
             size_classes=sizes,
             states=states,
             statuses=statuses,
+            proven=proven,
             near=near or None,
             page_size=SEARCH_DEPTH,
         )

@@ -47,7 +47,13 @@ def saved_searches_list(user: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
-FILTER_TITLES = {"topic": "Thema", "size_class": "Größe", "state": "Bundesland", "status": "Stand"}
+FILTER_TITLES = {
+    "topic": "Thema",
+    "size_class": "Größe",
+    "state": "Bundesland",
+    "status": "Stand",
+    "proven": "Übernahme",
+}
 
 
 def saved_searches_described(user: User) -> list[tuple[SavedSearch, list[str]]]:

@@ -142,7 +142,7 @@ def saved_search_save(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
         return _refused(request)
-    fields = {k: request.POST.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "near")}
+    fields = {k: request.POST.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "proven", "near")}
     try:
         query = parse_search_params(fields)
     except ParamError as exc:

@@ -31,6 +31,11 @@ class Place(Schema):
     size_class_label: str | None = Field(None, description="Größenklasse nach Einwohnerzahl, z. B. „Kleinstadt“")
 
 
+class Adoptions(Schema):
+    count: int = Field(..., description="übernehmende Kommunen (ohne die federführende)")
+    in_operation: int = Field(..., description="davon im Betrieb oder abgeschlossen")
+
+
 class Hit(Schema):
     slug: str
     title: str
@@ -43,6 +48,7 @@ class Hit(Schema):
     highlight: str
     reasons: list[str]
     weak: bool = Field(False, description="schwacher Treffer: passt weniger gut, steht nach den passenden")
+    adoptions: Adoptions = Field(..., description="wie weit die Lösung gereist ist: „in 3 Kommunen übernommen“")
 
 
 class FacetValue(Schema):
@@ -96,6 +102,11 @@ SEARCH_PARAMETERS = [
     _listed("state", "Bundesland: Name oder zweistelliger Schlüssel", [v for s in State for v in (s.value, s.label)]),
     _listed("status", "Stand des Vorhabens", list(SolutionStatus.values)),
     _single(
+        "proven",
+        "1: nur bewährte Praxisbeispiele (mindestens eine übernehmende Kommune im Betrieb); 0 oder leer: alle",
+        {"type": "string", "enum": ["", "0", "1"]},
+    ),
+    _single(
         "near",
         "AGS der fragenden Kommune: Fälle aus ähnlichen Kommunen zuerst",
         {
@@ -143,6 +154,7 @@ def result_json(result: SearchResult) -> dict:
                 "highlight": h.highlight,
                 "reasons": h.reasons,
                 "weak": h.weak,
+                "adoptions": h.adoptions,
             }
             for h in result.hits
         ],
@@ -170,7 +182,7 @@ def _query(request: HttpRequest):
     response=responses(SearchOut, 404),
     summary="Praxisbeispiele suchen",
     description="Parameter: q, topic (Slug oder Name, mehrfach), size_class, state (Name oder Schlüssel), "
-    "status, near (AGS), mode (hybrid|lexical|semantic), page, page_size.",
+    "status, proven (1: nur bewährte), near (AGS), mode (hybrid|lexical|semantic), page, page_size.",
     openapi_extra={"parameters": SEARCH_PARAMETERS},
 )
 def search_solutions(request: HttpRequest):

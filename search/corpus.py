@@ -14,10 +14,12 @@ from django.db.models import Count, Max
 
 from search.embeddings import DIMENSIONS, from_bytes
 from search.models import IndexGeneration, SearchEntry
+from search.types import PROVEN
 
 # Writers stamp ``seq`` with time.time_ns(); rows written by a concurrent process just before our
 # last read can carry a slightly smaller stamp, so every refresh re-reads this window.
 REFRESH_OVERLAP_NS = 60 * 10**9
+_PROVEN = frozenset([PROVEN])
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Meta:
     status: str
     lead_ags: str
     last_confirmed: dt.date | None
+    proven: bool = False
     by_facet: dict[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -38,6 +41,7 @@ class Meta:
             "size_class": self.size_classes,
             "state": frozenset([self.state]) if self.state else frozenset(),
             "status": frozenset([self.status]) if self.status else frozenset(),
+            "proven": _PROVEN if self.proven else frozenset(),
         }
 
     def values(self, facet: str) -> frozenset[str]:
@@ -98,6 +102,7 @@ _FIELDS = (
     "status",
     "lead_ags",
     "last_confirmed",
+    "adoptions_in_operation",
     "embedding",
     "seq",
 )
@@ -112,6 +117,7 @@ def _meta(row: dict) -> Meta:
         status=row["status"],
         lead_ags=row["lead_ags"],
         last_confirmed=row["last_confirmed"],
+        proven=bool(row["adoptions_in_operation"]),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from solutions.models import SolutionPage
 from solutions.selectors import solution_all_size_classes, solution_detail_queryset
 from solutions.stream import html_to_text
+from solutions.transfer import transfer_record
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ class CaseDocument:
     # the lead town's population, shown on every hit with its size class („Kleinstadt · 4.213 Einwohner“)
     # without a query per hit; kept current like lead_name (a changed town re-indexes its cases)
     lead_population: int | None = None
+    # how far the case travelled (``solutions.transfer``): adopting towns, and of them those in operation;
+    # „bewährt“ (the search filter ``proven``) is ``adoptions_in_operation > 0``
+    adoptions: int = 0
+    adoptions_in_operation: int = 0
+
+    @property
+    def proven(self) -> bool:
+        return self.adoptions_in_operation > 0
 
     def embedding_text(self) -> str:
         """Title, summary and the start of the body: what e5 sees (it reads ~512 tokens)."""
@@ -58,8 +67,15 @@ def prepare_topics(page: SolutionPage) -> tuple[tuple[str, ...], tuple[str, ...]
     return tuple(t.slug for t in tags), tuple(t.name for t in tags)
 
 
+def prepare_adoptions(page: SolutionPage) -> tuple[int, int]:
+    """(adopting towns, of them in operation or completed), as the case page and API count them."""
+    record = transfer_record(page)
+    return record.count, record.in_operation
+
+
 def prepare_document(page: SolutionPage) -> CaseDocument:
     topics, topic_names = prepare_topics(page)
+    adoptions, in_operation = prepare_adoptions(page)
     lead = page.lead_municipality
     return CaseDocument(
         page_id=page.pk,
@@ -77,6 +93,8 @@ def prepare_document(page: SolutionPage) -> CaseDocument:
         lead_name=lead.name if lead else "",
         last_confirmed=page.last_confirmed,
         lead_population=lead.population if lead else None,
+        adoptions=adoptions,
+        adoptions_in_operation=in_operation,
     )
 
 

@@ -10,6 +10,9 @@ from municipalities.size_classes import SIZE_CLASS_ORDER, SizeClass
 from municipalities.states import State
 from search.types import FACETS, FacetValue
 
+# A document without a facet (an entry or fact built before the facet existed) has no value in it.
+_NONE: frozenset[str] = frozenset()
+
 
 def matches(values_of: Callable[[str], frozenset[str]], filters: Mapping[str, tuple[str, ...]]) -> bool:
     return all(not wanted or values_of(facet) & set(wanted) for facet, wanted in filters.items())
@@ -39,7 +42,7 @@ def select(
     placed: list[tuple[int, float, Mapping[str, frozenset[str]], list[str]]] = []
     for doc, score in scores.items():
         values_of = values(doc)
-        failing = [facet for facet, wanted in active.items() if values_of[facet].isdisjoint(wanted)]
+        failing = [facet for facet, wanted in active.items() if values_of.get(facet, _NONE).isdisjoint(wanted)]
         if len(failing) <= 1:
             placed.append((doc, score, values_of, failing))
     best_result = 0.0
@@ -50,7 +53,7 @@ def select(
                 best_result = max(best_result, score)
             for facet in failing or FACETS:
                 bests = best_value[facet]
-                for value in values_of[facet]:
+                for value in values_of.get(facet, _NONE):
                     if score > bests.get(value, 0.0):
                         bests[value] = score
     kept: list[int] = []
@@ -60,7 +63,7 @@ def select(
             kept.append(doc)
         for facet in failing or FACETS:
             counter, bests = counters[facet], best_value[facet]
-            for value in values_of[facet]:  # plain increments: Counter.update costs a call per document
+            for value in values_of.get(facet, _NONE):  # plain increments: Counter.update costs a call per document
                 if score >= min_share * bests.get(value, 0.0):
                     counter[value] += 1
     ranked = scores if order is None else order

@@ -16,7 +16,7 @@ def _list(value) -> list[str]:
 
 def make_hit(page_id: int, doc: Mapping, score: float, reasons: list[str], body: str, terms: frozenset[str]) -> Hit:
     """``doc`` holds slug, title, summary, url, topics, size_classes, state, lead_ags, lead_name,
-    lead_population (None in an entry indexed before it was stored)."""
+    lead_population, adoptions, adoptions_in_operation (None in an entry indexed before they were stored)."""
     state = doc.get("state") or ""
     municipality = None
     if doc.get("lead_ags"):
@@ -42,4 +42,5 @@ def make_hit(page_id: int, doc: Mapping, score: float, reasons: list[str], body:
         municipality=municipality,
         highlight=snippet(f"{doc.get('summary', '')}\n{body}", terms) if terms else "",
         reasons=reasons,
+        adoptions={"count": doc.get("adoptions") or 0, "in_operation": doc.get("adoptions_in_operation") or 0},
     )

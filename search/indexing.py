@@ -56,7 +56,8 @@ def embeddings_for(documents: list[CaseDocument]) -> list[tuple[str, np.ndarray]
 
 ENTRY_FIELDS = (
     "slug", "url", "title", "summary", "body", "topics", "size_classes", "state", "status", "lead_ags", "lead_name",
-    "last_confirmed", "lead_population", "index_title", "index_teaser", "index_body", "content_hash", "embedding",
+    "last_confirmed", "lead_population", "adoptions", "adoptions_in_operation",
+    "index_title", "index_teaser", "index_body", "content_hash", "embedding",
     "seq",
 )  # fmt: skip
 
@@ -77,6 +78,8 @@ def _entry(document: CaseDocument, digest: str, vector: np.ndarray) -> SearchEnt
         lead_name=document.lead_name,
         last_confirmed=document.last_confirmed,
         lead_population=document.lead_population,
+        adoptions=document.adoptions,
+        adoptions_in_operation=document.adoptions_in_operation,
         index_title=" ".join(analysis.analyze(document.title)),
         index_teaser=" ".join(analysis.analyze(f"{document.summary} {' '.join(document.topic_names)}")),
         index_body=" ".join(analysis.analyze(document.body)),

@@ -26,6 +26,9 @@ class SearchEntry(models.Model):
     # lose the full-text and generation triggers (migrations 0002, 0004)
     lead_population = models.PositiveIntegerField(_("Einwohnerzahl der federführenden Kommune"), null=True, blank=True)
     last_confirmed = models.DateField(_("zuletzt bestätigt"), null=True, blank=True)
+    # how far the case travelled, shown on every hit; in operation > 0 is „bewährt“ (nullable like lead_population)
+    adoptions = models.PositiveIntegerField(_("übernehmende Kommunen"), null=True, blank=True)
+    adoptions_in_operation = models.PositiveIntegerField(_("davon im Betrieb"), null=True, blank=True)
     index_title = models.TextField(_("Suchbegriffe Titel"), blank=True)  # analysed terms, space-separated
     index_teaser = models.TextField(_("Suchbegriffe Kurzbeschreibung"), blank=True)
     index_body = models.TextField(_("Suchbegriffe Text"), blank=True)

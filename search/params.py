@@ -72,6 +72,10 @@ def parse_search_params(
             raise ParamError("unknown_status", f"Unbekannter Stand „{value[:60]}“.", list(SolutionStatus.values))
         statuses.append(value)
 
+    proven_raw = (params.get("proven") or [""])[-1].strip()
+    if proven_raw not in ("", "0", "1"):
+        raise ParamError("invalid_proven", "„proven“ muss 1 (nur bewährte Praxisbeispiele) oder 0 sein.", ["1", "0"])
+
     mode_raw = (params.get("mode") or ["hybrid"])[-1] or "hybrid"
     if mode_raw not in Mode.__members__.values():
         raise ParamError("unknown_mode", f"Unbekannter Modus „{mode_raw[:30]}“.", [m.value for m in Mode])
@@ -88,6 +92,7 @@ def parse_search_params(
         size_classes=tuple(dict.fromkeys(size_classes)),
         states=tuple(dict.fromkeys(states)),
         statuses=tuple(dict.fromkeys(statuses)),
+        proven=proven_raw == "1",
         near=near,
         mode=Mode(mode_raw),
         page=page,

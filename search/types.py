@@ -12,7 +12,10 @@ class Mode(StrEnum):
     SEMANTIC = "semantic"
 
 
-FACETS = ("topic", "size_class", "state", "status")
+# "proven" („bewährt“) has the one value "1": a case one adopting town runs in operation (``TransferRecord.proven``).
+# As a facet it filters and counts like the others, so the page can say how many hits are proven.
+FACETS = ("topic", "size_class", "state", "status", "proven")
+PROVEN = "1"
 
 
 @dataclass(frozen=True)
@@ -22,13 +25,20 @@ class SearchQuery:
     size_classes: tuple[str, ...] = ()  # size-class slugs
     states: tuple[str, ...] = ()  # two-digit Land codes
     statuses: tuple[str, ...] = ()
+    proven: bool = False  # only cases that at least one adopting town runs in operation
     near: str | None = None  # AGS of the asking municipality
     mode: Mode = Mode.HYBRID
     page: int = 1
     page_size: int = 10
 
     def filters(self) -> dict[str, tuple[str, ...]]:
-        return {"topic": self.topics, "size_class": self.size_classes, "state": self.states, "status": self.statuses}
+        return {
+            "topic": self.topics,
+            "size_class": self.size_classes,
+            "state": self.states,
+            "status": self.statuses,
+            "proven": (PROVEN,) if self.proven else (),
+        }
 
 
 @dataclass
@@ -45,6 +55,8 @@ class Hit:
     highlight: str = ""
     reasons: list[str] = field(default_factory=list)
     weak: bool = False  # a weak match, listed after the fitting hits (see ranking.WEAK_FLOOR)
+    # how far the case travelled: {"count": adopting towns, "in_operation": of them in operation or completed}
+    adoptions: dict = field(default_factory=lambda: {"count": 0, "in_operation": 0})
 
 
 @dataclass

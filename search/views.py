@@ -16,7 +16,13 @@ from search.suggest import spelling_suggestions
 from search.types import FACETS
 from solutions.models import Topic
 
-FACET_TITLES = {"topic": "Thema", "size_class": "Größe (nach Einwohnerzahl)", "state": "Bundesland", "status": "Stand"}
+FACET_TITLES = {
+    "topic": "Thema",
+    "size_class": "Größe (nach Einwohnerzahl)",
+    "state": "Bundesland",
+    "status": "Stand",
+    "proven": "Übernahme",
+}
 
 
 def _url(params: dict[str, list[str]], **changes) -> str:
@@ -49,7 +55,8 @@ def _sections(result, offset: int) -> list[dict]:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     params = {
-        k: request.GET.getlist(k) for k in ("q", "topic", "size_class", "state", "status", "near", "mode", "page_size")
+        k: request.GET.getlist(k)
+        for k in ("q", "topic", "size_class", "state", "status", "proven", "near", "mode", "page_size")
     }
     given = dict(request.GET.lists())
     own = member_town(request.user)

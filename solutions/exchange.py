@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from municipalities.models import Municipality
+from solutions.choices import AdoptionStatus
+from solutions.importers.jsonl import ADOPTER_KEPT_KEYS
 from solutions.models import SolutionAdopter, SolutionOutcome, SolutionPage, Supplier, Topic
 from solutions.stream import stream_from_text, stream_to_fields
 
@@ -27,6 +29,35 @@ def supplier_to_record(supplier: Supplier) -> dict:
         "slug": supplier.slug,
         "description": supplier.description,
         "topics": sorted(t.slug for t in supplier.topics.all()),
+    }
+
+
+def adopter_to_record(adopter: SolutionAdopter) -> dict:
+    """One adopting town as the import reads it. ``stopped_reason`` is the editors' text (the export is for
+    operators; the API publishes it only when editors did); a town that has not stopped carries none."""
+    stopped = adopter.status == AdoptionStatus.STOPPED
+    return {
+        "ags": adopter.municipality.ags,
+        "year": adopter.since_year,
+        "status": adopter.status,
+        "hosts_visits": adopter.hosts_visits,
+        "visits_per_year": adopter.visits_per_year,
+        "learned_from": adopter.learned_from.ags if adopter.learned_from_id else None,
+        "started_on": adopter.started_on.isoformat() if adopter.started_on else None,
+        "stopped_reason": adopter.stopped_reason if stopped else None,
+        "stopped_reason_public": adopter.stopped_reason_public if stopped else False,
+        "notes": adopter.notes,
+        "outcomes": [
+            {
+                "metric": o.get("metric", ""),
+                "value": o.get("value"),
+                "unit": o.get("unit", ""),
+                "baseline": o.get("baseline"),
+            }
+            for o in adopter.outcomes or []
+            if isinstance(o, dict)
+        ],
+        "is_sample": adopter.is_sample,
     }
 
 
@@ -73,16 +104,7 @@ def solution_to_record(page: SolutionPage) -> dict:
         }
         if page.contact_name or page.contact_email or page.contact_phone
         else None,
-        "adopters": [
-            {
-                "ags": a.municipality.ags,
-                "year": a.since_year,
-                "status": a.status,
-                "hosts_visits": a.hosts_visits,
-                "visits_per_year": a.visits_per_year,
-            }
-            for a in page.adopters.all()
-        ],
+        "adopters": [adopter_to_record(a) for a in page.adopters.all()],
         "suitable_for": page.suitable_for_list,
         "last_confirmed": page.last_confirmed.isoformat() if page.last_confirmed else None,
     }
@@ -103,12 +125,24 @@ def _comparable(values: dict) -> dict:
             value = [{**o, "value": _number(o["value"]), "baseline": _number(o["baseline"])} for o in value]
         elif key == "last_confirmed" and value is not None:
             value = value.isoformat()
+        elif key == "adopters":
+            value = [_comparable_adopter(a) for a in value]
         result[key] = value
     if "suppliers" in result:
         suppliers = result.pop("suppliers")
         result["supplier"] = suppliers[0] if len(suppliers) == 1 else None
         if len(suppliers) > 1:
             result["suppliers"] = suppliers
+    return result
+
+
+def _comparable_adopter(adopter: dict) -> dict:
+    result = dict(adopter)
+    if result.get("started_on") is not None:
+        result["started_on"] = result["started_on"].isoformat()
+    if result.get("status") != AdoptionStatus.STOPPED:
+        result.pop("stopped_reason", None)  # the export writes null there, the import reads "" or null
+        result.pop("stopped_reason_public", None)
     return result
 
 
@@ -124,6 +158,10 @@ def record_differs(page: SolutionPage, values: dict) -> bool:
             current[key] = [
                 {k: have.get(k) for k in given} for have, given in zip(current[key], incoming[key], strict=False)
             ]
+    if isinstance(incoming.get("adopters"), list):
+        # An adopter given without a key added later keeps the stored value: compare only the keys it gives.
+        have, given = current["adopters"], incoming["adopters"]
+        current["adopters"] = [{k: h.get(k) for k in g} for h, g in zip(have, given, strict=False)] + have[len(given) :]
     return any(current.get(key) != value for key, value in incoming.items())
 
 
@@ -195,6 +233,40 @@ _TEXT_ATTRIBUTES = {
 }
 
 
+def _adopters(page: SolutionPage, given: list[dict], municipalities: dict[str, Municipality]) -> list[SolutionAdopter]:
+    """The adopter rows a line lists. A key the line leaves out of an adopter keeps that town's stored value
+    (``importers.jsonl.ADOPTER_KEPT_KEYS``); a town not listed is no adopter any more."""
+    stored = {a.municipality.ags: a for a in page.adopters.all()} if page.pk else {}
+    teachers = {a["learned_from"] for a in given if a.get("learned_from")} - set(municipalities)
+    known = dict(municipalities)
+    if teachers:  # towns named only as teachers: the import's lookup holds the case's own towns
+        known.update(Municipality.objects.in_bulk(list(teachers), field_name="ags"))
+    rows = []
+    for a in given:
+        before = stored.get(a["ags"])
+        row = SolutionAdopter(
+            municipality=municipalities[a["ags"]],
+            since_year=a["year"],
+            status=a["status"],
+            hosts_visits=a["hosts_visits"],
+            visits_per_year=a["visits_per_year"],
+        )
+        for key in ADOPTER_KEPT_KEYS:
+            if key in a:
+                value = a[key]
+                if key == "learned_from":
+                    row.learned_from = known[value] if value else None
+                else:
+                    setattr(row, key, value)
+            elif before is not None:
+                attribute = "learned_from_id" if key == "learned_from" else key
+                setattr(row, attribute, getattr(before, attribute))
+        if row.status != AdoptionStatus.STOPPED:  # a reason belongs to a stop; one that ended with it goes too
+            row.stopped_reason, row.stopped_reason_public = "", False
+        rows.append(row)
+    return rows
+
+
 def solution_apply_record(
     page: SolutionPage,
     values: dict,
@@ -230,16 +302,7 @@ def solution_apply_record(
             for o in values["outcomes"]
         ]
     if "adopters" in values:
-        page.adopters = [
-            SolutionAdopter(
-                municipality=municipalities[a["ags"]],
-                since_year=a["year"],
-                status=a["status"],
-                hosts_visits=a["hosts_visits"],
-                visits_per_year=a["visits_per_year"],
-            )
-            for a in values["adopters"]
-        ]
+        page.adopters = _adopters(page, values["adopters"], municipalities)
     if "contact" in values:
         contact = values["contact"] or {}
         page.contact_name = contact.get("name", "")

@@ -63,8 +63,11 @@ def solutions_filter_size_classes(queryset: QuerySet[SolutionPage], classes: lis
     return queryset.filter(condition)
 
 
-# The adopters with their towns: what ``solution_size_classes`` and ``solution_hosts`` read.
-ADOPTERS_PREFETCH = Prefetch("adopters", queryset=SolutionAdopter.objects.select_related("municipality"))
+# The adopters with their towns: what ``solution_size_classes`` and ``solution_hosts`` read (and the export
+# its ``learned_from``).
+ADOPTERS_PREFETCH = Prefetch(
+    "adopters", queryset=SolutionAdopter.objects.select_related("municipality", "learned_from")
+)
 DETAIL_PREFETCH = (
     "tagged_topics__tag",
     "suppliers",

@@ -14,7 +14,7 @@ from notifications.selectors import member_approved_get
 
 register = template.Library()
 
-SAVED_FIELDS = ("topic", "size_class", "state", "status", "near")
+SAVED_FIELDS = ("topic", "size_class", "state", "status", "proven", "near")
 
 
 @register.inclusion_tag("notifications/_save_search.html", takes_context=True)

@@ -19,7 +19,7 @@ import numpy as np
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch.dsl import Date, DenseVector, Document, Integer, Keyword, MultiSearch, Q, Search, Text
+from elasticsearch.dsl import Boolean, Date, DenseVector, Document, Integer, Keyword, MultiSearch, Q, Search, Text
 from elasticsearch.helpers import bulk
 
 from search import analysis, ranking
@@ -28,7 +28,7 @@ from search.documents import CaseDocument
 from search.embeddings import DIMENSIONS, query_vector
 from search.facets import matches
 from search.query_terms import build_query_terms
-from search.types import Mode, SearchQuery
+from search.types import PROVEN, Mode, SearchQuery
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,9 @@ LEXICAL_LIMIT = 1000
 WORD_FIELDS = ["title", "summary", "topic_names", "body"]
 SEMANTIC_LIMIT = 100
 KNN_CANDIDATES = 500
+# keyword fields; the fifth facet, "proven", is the boolean field of that name (see _filter_clause, _Meta)
 FACET_FIELDS = {"topic": "topics", "size_class": "size_classes", "state": "state", "status": "status"}
+_PROVEN = frozenset([PROVEN])
 RETRY_AFTER_SECONDS = 30
 SYNONYMS_SET = "baukasten-synonyms"
 META_FIELDS = [
@@ -52,6 +54,9 @@ META_FIELDS = [
     "lead_name",
     "lead_population",
     "last_confirmed",
+    "adoptions",
+    "adoptions_in_operation",
+    "proven",
 ]
 
 
@@ -79,6 +84,9 @@ class CaseIndexDocument(Document):
     lead_name = Keyword()
     lead_population = Integer(index=False)
     last_confirmed = Date()
+    adoptions = Integer(index=False)
+    adoptions_in_operation = Integer(index=False)
+    proven = Boolean()  # the filter „bewährt“ (``CaseDocument.proven``)
     embedding = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine")
 
 
@@ -107,6 +115,9 @@ def document_source(document: CaseDocument, vector: np.ndarray) -> dict:
         "lead_name": document.lead_name,
         "lead_population": document.lead_population,
         "last_confirmed": document.last_confirmed.isoformat() if document.last_confirmed else None,
+        "adoptions": document.adoptions,
+        "adoptions_in_operation": document.adoptions_in_operation,
+        "proven": document.proven,
         "embedding": [round(float(x), 6) for x in vector],
     }
 
@@ -181,7 +192,7 @@ def word_confidence(aggregations: Mapping, words: Sequence[tuple[str, str]], bri
 
 def knn_search(index: str, vector: np.ndarray, filters: Mapping[str, tuple[str, ...]] | None = None) -> Search:
     """The nearest cases; with ``filters``, the nearest that pass them (ES filters during the kNN search)."""
-    clauses = [Q("terms", **{FACET_FIELDS[facet]: list(wanted)}) for facet, wanted in (filters or {}).items() if wanted]
+    clauses = [_filter_clause(facet, wanted) for facet, wanted in (filters or {}).items() if wanted]
     return (
         Search(index=index)
         .knn(
@@ -194,6 +205,12 @@ def knn_search(index: str, vector: np.ndarray, filters: Mapping[str, tuple[str, 
         .source(META_FIELDS)
         .extra(size=SEMANTIC_LIMIT)
     )
+
+
+def _filter_clause(facet: str, wanted: Sequence[str]) -> Q:
+    if facet == "proven":  # a boolean field, wanted as ("1",)
+        return Q("term", proven={"value": True})
+    return Q("terms", **{FACET_FIELDS[facet]: list(wanted)})
 
 
 def related_search(index: str, page_id: int, size: int = 4) -> Search:
@@ -222,6 +239,7 @@ class _Meta:
     def __init__(self, source: dict) -> None:
         self.source = source
         self.by_facet = {facet: _values(source.get(field)) for facet, field in FACET_FIELDS.items()}
+        self.by_facet["proven"] = _PROVEN if source.get("proven") is True else frozenset()
 
     def values(self, facet: str) -> frozenset[str]:
         return self.by_facet[facet]

@@ -22,7 +22,7 @@ from municipalities.models import Municipality
 from municipalities.size_classes import SizeClass
 from municipalities.states import state_from_input
 from municipalities.text import SLUG_RE, ascii_slug, fold
-from solutions.choices import SolutionStatus
+from solutions.choices import AdoptionStatus, SolutionStatus
 from solutions.models import FIRST_YEAR, SolutionPage, Topic
 
 # Lower-case letters of any alphabet and digits between single hyphens: what the admin stored before
@@ -400,21 +400,23 @@ def clean_suppliers(line: Line, topic_names: dict[str, str]) -> list[dict]:
     return sorted(suppliers, key=lambda s: s["name"])
 
 
-def clean_outcomes(line: Line) -> list[dict]:
-    raw_outcomes = line.data["outcomes"] or []
+def clean_outcomes(line: Line, key: str = "outcomes", label: str = "outcomes") -> list[dict]:
+    """Measured results [{metric, value, unit, baseline}] of a case, or (``key``/``label`` of an adopter) of
+    one town's run; the same format in both places."""
+    raw_outcomes = line.data[key] or []
     if not isinstance(raw_outcomes, list):
-        line.error("„outcomes“ muss eine Liste sein")
+        line.error(f"„{label}“ muss eine Liste sein")
         return []
     outcomes = []
     for i, item in enumerate(raw_outcomes, start=1):
         if not isinstance(item, dict) or not str(item.get("metric") or "").strip():
-            line.error(f"outcomes[{i}]: „metric“ fehlt")
+            line.error(f"{label}[{i}]: „metric“ fehlt")
             continue
         sub = Line(line.line_no, item, line.municipalities)
-        value = sub.number("value", label=f"outcomes[{i}].value")
-        baseline = sub.number("baseline", label=f"outcomes[{i}].baseline")
+        value = sub.number("value", label=f"{label}[{i}].value")
+        baseline = sub.number("baseline", label=f"{label}[{i}].baseline")
         if "value" not in item or item["value"] is None:
-            sub.error(f"outcomes[{i}]: „value“ fehlt")
+            sub.error(f"{label}[{i}]: „value“ fehlt")
         line.errors.extend(sub.errors)
         outcomes.append(
             {
@@ -477,23 +479,93 @@ def clean_adopters(line: Line) -> list[dict]:
     return adopters
 
 
+# Keys of an adopter added with the adoption loop. A line that leaves one out keeps what is stored for that
+# town (a new town gets the default), as a line that leaves out a key of the case keeps the stored value: files
+# written before these keys existed go on importing without wiping what members declared since.
+ADOPTER_KEPT_KEYS = (
+    "learned_from",
+    "started_on",
+    "stopped_reason",
+    "stopped_reason_public",
+    "notes",
+    "outcomes",
+    "is_sample",
+)
+
+
 def _clean_adopter(line: Line, i: int, item: dict, ags: str) -> dict:
+    label = f"adopters[{i}]"
     sub = Line(line.line_no, item, line.municipalities)
-    year = sub.number("year", integer=True, minimum=FIRST_YEAR, label=f"adopters[{i}].year")
+    year = sub.number("year", integer=True, minimum=FIRST_YEAR, label=f"{label}.year")
     if year is not None and year > timezone.localdate().year:
-        sub.error(f"adopters[{i}].year = {year} liegt in der Zukunft")
-    visits = sub.number("visits_per_year", integer=True, minimum=0, maximum=365, label=f"adopters[{i}].visits_per_year")
-    status = item.get("status") or SolutionStatus.IN_OPERATION
-    if status not in SolutionStatus.values:
-        sub.error(f"adopters[{i}].status = {quoted(status)} ist unbekannt")
-    line.errors.extend(sub.errors)
-    return {
+        sub.error(f"{label}.year = {year} liegt in der Zukunft")
+    visits = sub.number("visits_per_year", integer=True, minimum=0, maximum=365, label=f"{label}.visits_per_year")
+    status = item.get("status") or AdoptionStatus.IN_OPERATION
+    if status not in AdoptionStatus.values:
+        sub.error(f"{label}.status = {quoted(status)} ist unbekannt; erlaubt: {', '.join(AdoptionStatus.values)}")
+    cleaned: dict = {
         "ags": ags,
         "year": year,
         "status": status,
         "hosts_visits": bool(item.get("hosts_visits", False)),
         "visits_per_year": visits,
     }
+    if "learned_from" in item:
+        cleaned["learned_from"] = _clean_learned_from(sub, label, item["learned_from"], ags)
+    if "started_on" in item:
+        raw = item["started_on"]
+        try:
+            cleaned["started_on"] = dt.date.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):
+            sub.error(f"{label}.started_on = {quoted(raw)} ist kein Datum (JJJJ-MM-TT)")
+    for key in ("stopped_reason", "notes"):
+        if key in item:
+            value = item[key]
+            if value is not None and not isinstance(value, str):
+                sub.error(f"{label}.{key} muss Text sein")
+            cleaned[key] = value.strip() if isinstance(value, str) else ""
+    for key in ("stopped_reason_public", "is_sample"):
+        if key in item:
+            if not isinstance(item[key], bool):
+                sub.error(f"{label}.{key} muss true oder false sein")
+            cleaned[key] = item[key] is True
+    if "outcomes" in item:
+        cleaned["outcomes"] = [
+            {**o, "value": _json_number(o["value"]), "baseline": _json_number(o["baseline"])}
+            for o in clean_outcomes(sub, "outcomes", f"{label}.outcomes")
+        ]
+    # „abgebrochen“ needs its reason (the editors read it for „Was schiefging“); any other status has none.
+    reason = cleaned.get("stopped_reason", "")
+    if status == AdoptionStatus.STOPPED and not reason:
+        sub.error(f"{label}: abgebrochen ohne „stopped_reason“ – bitte den Grund angeben")
+    elif status != AdoptionStatus.STOPPED and reason:
+        sub.error(f"{label}: „stopped_reason“ gibt es nur beim Stand „stopped“ (hier: {quoted(status)})")
+    line.errors.extend(sub.errors)
+    return cleaned
+
+
+def _clean_learned_from(line: Line, label: str, value: object, ags: str) -> str | None:
+    """The AGS of the town this one learned from; null for „über die Plattform“ or unknown. It must be a town
+    of the register; it need not be on the case (such a town counts as one step from the lead town)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        line.error(f"{label}.learned_from muss eine AGS (8 Ziffern) oder null sein")
+        return None
+    resolved = line.municipalities.resolve(
+        line, ags=value.strip(), name=None, state=None, label=f"{label}.learned_from"
+    )
+    if resolved == ags:
+        line.error(f"{label}.learned_from: eine Kommune kann nicht von sich selbst gelernt haben")
+        return None
+    return resolved
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    """A town's figures are stored as JSON: numbers as the export writes them (12, 16.56)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def clean_suitable_for(line: Line) -> list[str] | None:

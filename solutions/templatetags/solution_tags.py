@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django import template
 from django.db.models import QuerySet
 
-from municipalities.models import Municipality
+from municipalities.models import Municipality, MunicipalityMember
 from municipalities.size_classes import SizeClass
+from solutions.diffusion import Diffusion, diffusion_layout
 from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import (
     ADOPTERS_PREFETCH,
@@ -18,6 +19,7 @@ from solutions.selectors import (
     solution_prefetch_details,
     solution_size_classes,
 )
+from solutions.transfer import TransferEntry, TransferRecord, transfer_record, transfer_sentence
 
 register = template.Library()
 
@@ -56,3 +58,60 @@ def municipality_cases(municipality: Municipality) -> dict:
     cases = list(solution_list().filter(pk__in={*led, *adopted}).prefetch_related(ADOPTERS_PREFETCH))
     hosting = [case for case in cases if any(host.municipality.pk == municipality.pk for host in solution_hosts(case))]
     return {"cases": cases, "hosting": hosting, "municipality": municipality}
+
+
+@dataclass(frozen=True)
+class RunningTown:
+    """A town under „Wo es läuft“: its transfer entry and what it published about its own run."""
+
+    entry: TransferEntry
+    url: str
+    notes: str
+    outcomes: list[dict]
+    hosts_visits: bool
+
+
+@dataclass(frozen=True)
+class TransferEvidence:
+    record: TransferRecord
+    sentence: str  # „in 4 Kommunen übernommen – …; 2 davon in Ihrer Größenklasse“
+    running: list[RunningTown]  # from the pilot on, in the editors' order
+    stopped: list[TransferEntry]  # given up, with a reason the editors published
+    diffusion: Diffusion | None
+    member_town: Municipality | None  # the reader's town (approved member), for the size class and the button
+    member_adopts: bool  # the reader's town is among the adopters already
+
+
+def _member_town(request) -> Municipality | None:
+    """The town an approved member acts for; None for everyone else. Read here, below the accounts app,
+    through the register's own membership model."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    member = MunicipalityMember.objects.filter(user=user, approved=True).select_related("municipality").first()
+    return member.municipality if member else None
+
+
+@register.simple_tag(takes_context=True)
+def transfer_evidence(context, page: SolutionPage) -> TransferEvidence:
+    """How far the case has travelled, for its page: the transfer record and its sentence (with the size-class
+    clause for a member's town), the towns where it runs, the published reasons of those that stopped, and the
+    diffusion picture. Expects the adopters loaded (``solution_details`` does that)."""
+    record = transfer_record(page)
+    town = _member_town(context.get("request"))
+    rows = {a.municipality.ags: a for a in page.adopters.all()}
+    running = []
+    for entry in record.running:
+        row = rows[entry.ags]
+        outcomes = [o for o in (row.outcomes or []) if isinstance(o, dict) and o.get("metric")]
+        running.append(RunningTown(entry, row.municipality.get_absolute_url(), entry.notes, outcomes, row.hosts_visits))
+    lead = page.lead_municipality
+    return TransferEvidence(
+        record=record,
+        sentence=transfer_sentence(record, town.size_class if town is not None else None),
+        running=running,
+        stopped=[e for e in record.adopters if e.stopped_reason],
+        diffusion=diffusion_layout(record, lead.ags if lead else None, lead.name if lead else "", page.year),
+        member_town=town,
+        member_adopts=town is not None and town.ags in rows,
+    )

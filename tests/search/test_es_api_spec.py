@@ -403,8 +403,15 @@ def query_problems(body, mapping: dict) -> list[str]:
                         problems.append(_mapped(name, mapping, "keyword"))
                         if not all(isinstance(v, str) for v in values):
                             problems.append(f"terms {name}: {values!r} are not all strings")
-            elif key in ("match_phrase", "match", "term"):
+            elif key in ("match_phrase", "match"):
                 problems.extend(_mapped(name, mapping, "text", "keyword") for name in value)
+            elif key == "term":  # exact value: also of a boolean field („bewährt“)
+                for name, wanted in value.items():
+                    problems.append(_mapped(name, mapping, "keyword", "boolean"))
+                    wanted = wanted.get("value") if isinstance(wanted, dict) else wanted
+                    kind = mapping.get(name, {}).get("type")
+                    if kind == "boolean" and not isinstance(wanted, bool):
+                        problems.append(f"term {name}: {wanted!r} is not true or false")
             elif key in ("multi_match", "more_like_this"):
                 problems.extend(_mapped(name, mapping, "text") for name in value.get("fields", []))
                 for like in value.get("like", []):
@@ -470,6 +477,10 @@ def document_problems(source: dict, mapping: dict) -> list[str]:
         values = value if isinstance(value, list) and kind == "keyword" else [value]
         if kind in ("keyword", "text") and not all(isinstance(v, str) for v in values):
             problems.append(f"document: {name}={value!r} is not a string (or list of strings)")
+        elif kind == "boolean" and not isinstance(value, bool):
+            problems.append(f"document: {name}={value!r} is not true or false")
+        elif kind == "integer" and value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(f"document: {name}={value!r} is not a whole number")
         elif kind == "date" and value is not None and not _iso_date(value):
             problems.append(f"document: {name}={value!r} is not a date")
         elif kind == "dense_vector" and (
@@ -570,6 +581,12 @@ def test_status_and_sync_read_the_index_and_push_the_synonyms(api, engine, publi
             id="semantic-filtered",
         ),
         pytest.param({"status": "pilot"}, ["search-3"], id="browse-without-words"),
+        pytest.param(
+            {"q": "Laternen auf LED umstellen", "mode": "semantic", "proven": "1"},
+            ["msearch-3"],  # none of the cases is proven: no hits to read
+            id="semantic-proven",
+        ),
+        pytest.param({"proven": "1"}, ["search-3"], id="browse-proven"),
     ],
 )
 def test_search_requests(api, engine, published, client, params, expected):
@@ -602,6 +619,18 @@ def test_filtered_semantic_search_sends_both_knn_searches_in_one_msearch(api, en
     assert len(lines) == 4
     assert "filter" not in lines[1]["knn"]
     assert lines[3]["knn"]["filter"] == {"bool": {"filter": [{"terms": {"state": ["08"]}}]}}
+
+
+def test_proven_filters_the_knn_search_on_the_boolean_field(api, engine, published, client):
+    engine.sent.clear()
+    client.get("/suche/", {"q": "Laternen auf LED umstellen", "mode": "semantic", "proven": "1", "state": "08"})
+    lines = next(s for s in engine.sent if s.path.endswith("/_msearch")).lines
+    assert lines[3]["knn"]["filter"] == {
+        "bool": {"filter": [{"terms": {"state": ["08"]}}, {"term": {"proven": {"value": True}}}]}
+    }
+    assert_valid(api, engine)
+    msearch = next(s for s in engine.sent if s.path.endswith("/_msearch"))
+    assert_caught(api, msearch, '{"term":{"proven":{"value":true}}}', '{"term":{"proven":{"values":true}}}')
 
 
 def test_case_page_asks_for_related_cases(api, engine, published, client):

@@ -28,7 +28,7 @@ def test_api_shape_exactly_as_documented(client, indexed):
     assert hit["municipality"].items() >= {"ags": "03241007", "name": "Hemmingen", "state": "Niedersachsen"}.items()
     assert hit["topics"] == ["energie-klimaschutz"]
     assert hit["size_classes"] == ["kleinstadt"]
-    assert set(body["facets"]) == {"topic", "size_class", "state", "status"}
+    assert set(body["facets"]) == {"topic", "size_class", "state", "status", "proven"}  # „bewährt“ added later
     topic = next(f for f in body["facets"]["topic"] if f["value"] == "energie-klimaschutz")
     assert topic["label"] == "Energie & Klimaschutz" and topic["count"] >= 1
 
