@@ -299,7 +299,8 @@ class _Run:
         return detail + (f"; {len(leftovers)} Reste eines abgebrochenen Laufs entfernt" if leftovers else "")
 
     def synonyms_created(self) -> str:
-        self.admin.synonyms.put_synonym(id=self.backend.synonyms_set, synonyms_set=FIRST_RULES)
+        # with the application's own limit for synonym updates (5 s): a cluster that needs longer is named here
+        self.client.synonyms.put_synonym(id=self.backend.synonyms_set, synonyms_set=FIRST_RULES)
         return f"„{self.backend.synonyms_set}“ mit {len(FIRST_RULES)} Regel"
 
     def index_created(self) -> str:
@@ -373,7 +374,7 @@ class _Run:
     def synonyms_updated(self) -> str:
         if PARTICIPATION.page_id in self._lexical("Partizipation"):
             raise StepFailed("„Partizipation“ fand „Bürgerbeteiligung“ schon vor dem Update; die Probe sagt nichts")
-        self.admin.synonyms.put_synonym(id=self.backend.synonyms_set, synonyms_set=[*FIRST_RULES, ADDED_RULE])
+        self.client.synonyms.put_synonym(id=self.backend.synonyms_set, synonyms_set=[*FIRST_RULES, ADDED_RULE])
         ids = self._lexical("Partizipation")
         if PARTICIPATION.page_id not in ids[:1]:
             raise StepFailed("nach dem Update findet „Partizipation“ den Fall „Bürgerbeteiligung im Haushalt“ nicht")

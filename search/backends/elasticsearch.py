@@ -45,9 +45,10 @@ RETRY_AFTER_SECONDS = 30
 # The client's limit for a request: searches and single documents answer in milliseconds, and a hanging cluster
 # must not hold a page for long (the database answers instead).
 REQUEST_TIMEOUT = 5
-# Creating an index, switching the alias, deleting an index, bulk loads and synonym updates: Elasticsearch itself
-# waits up to 30 s there (for the new primary shard – `wait_for_active_shards`, `timeout` – or for the master,
-# `master_timeout`) and then answers. With 5 s the client would report an outage for a request that succeeds.
+# Creating an index, switching the alias, deleting an index and bulk loads: Elasticsearch itself waits up to 30 s
+# there (for the new primary shard – `wait_for_active_shards`, `timeout` – or for the master, `master_timeout`) and
+# then answers. With 5 s the client would report an outage for a request that succeeds. (Synonym updates keep the
+# 5 s: an editor waits for them when saving, and a failed push is repeated by `search_index sync`.)
 ADMIN_REQUEST_TIMEOUT = 60
 # The name of the first version: a fixed one, so that two workers indexing the first cases of a fresh cluster
 # at the same moment create the same index (the second is told it exists) instead of two behind one alias.
@@ -414,8 +415,7 @@ class ElasticsearchBackend:
     def ensure_synonyms(self) -> None:
         # ES reloads every search analyzer that uses the set when it changes: no index rebuild.
         rules = self.synonym_rules() or [{"id": "placeholder", "synonyms": "baukasten, baukasten"}]
-        # slow on purpose: ES reloads the search analyzers of every index that uses the set before it answers
-        self.admin_client.synonyms.put_synonym(id=self.synonyms_set, synonyms_set=rules)
+        self.client.synonyms.put_synonym(id=self.synonyms_set, synonyms_set=rules)
 
     def update_synonyms_safely(self) -> None:
         try:
