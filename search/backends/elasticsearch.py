@@ -373,7 +373,15 @@ class ElasticsearchBackend:
         actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
         actions.append({"add": {"index": new_index, "alias": self.alias}})
         self.admin_client.indices.update_aliases(actions=actions)
-        return old
+        # A worker may have created the first index, with the alias, between the look above and the switch (a
+        # rebuild on a fresh cluster while the first cases are published): the alias would then point at two
+        # indices and refuse writes. Seen here, it is taken off the other one at once.
+        stray = [name for name in self.client.indices.get_alias(name=self.alias) if name != new_index]
+        if stray:
+            self.admin_client.indices.update_aliases(
+                actions=[{"remove": {"index": name, "alias": self.alias}} for name in stray]
+            )
+        return old + stray
 
     def index_versions(self) -> dict[str, bool]:
         """This installation's index versions (``<alias>-<timestamp>``, also closed ones and leftovers of an

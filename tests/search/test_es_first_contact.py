@@ -142,6 +142,21 @@ def test_another_refusal_of_the_index_creation_is_not_mistaken_for_success(clust
     assert not any(request.path.endswith("/_doc/9000003") for request in cluster.sent)
 
 
+def test_a_rebuild_on_a_fresh_cluster_takes_the_alias_off_a_first_index_created_meanwhile(api, cluster):
+    rebuild = ElasticsearchBackend(URL, "baukasten")
+    newer = rebuild.new_index_name()
+    rebuild.create_index(newer)
+    # while the rebuild fills its index, a worker publishes the first case and creates the first index
+    ElasticsearchBackend(URL, "baukasten").index_document(POTHOLES, VECTORS[POTHOLES.page_id])
+    cluster.once[f"HEAD /_alias/{ALIAS}"] = [(404, None)]  # the rebuild looked just before that
+    assert rebuild.swap_alias(newer) == [FIRST]
+    assert cluster.aliases[ALIAS] == {newer}
+    assert rebuild.drop_index_versions(older_than=newer) == [FIRST]
+    ElasticsearchBackend(URL, "baukasten").index_document(HEATING, VECTORS[HEATING.page_id])  # writes work
+    assert str(HEATING.page_id) in cluster.indices[newer]
+    assert_valid(api, cluster)
+
+
 def test_a_rebuild_replaces_the_first_index_by_name(cluster):
     ElasticsearchBackend(URL, "baukasten").index_document(POTHOLES, VECTORS[POTHOLES.page_id])
     backend = ElasticsearchBackend(URL, "baukasten")
