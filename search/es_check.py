@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from django.db import transaction
-from elastic_transport import ConnectionTimeout, TransportError
+from elastic_transport import ConnectionTimeout, TlsError, TransportError
 from elasticsearch import ApiError
 from elasticsearch.dsl import MultiSearch
 
@@ -218,6 +218,11 @@ def describe_error(exc: BaseException) -> str:
                 "Indizes: manage, write und read auf „<Präfix>-*“)"
             )
         return text
+    if isinstance(exc, TlsError):  # 8.x serves HTTPS with a certificate of its own CA
+        return (
+            f"TLS-Verbindung gescheitert ({exc.message}) – ELASTICSEARCH_CA_CERTS muss auf die CA-Datei des Clusters "
+            "zeigen (bei Elasticsearch 8: config/certs/http_ca.crt)"
+        )
     if isinstance(exc, ConnectionTimeout):
         return f"keine Antwort innerhalb des Zeitlimits ({exc.message})"
     if isinstance(exc, TransportError):
@@ -272,10 +277,12 @@ def unreachable_url() -> str:
 
 
 class _Run:
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, ca_certs: str | None) -> None:
         self.check_prefix = f"{prefix}-check"
-        self.backend = ElasticsearchBackend(url, self.check_prefix, synonyms_set=f"{self.check_prefix}-synonyms")
+        # its own prefix, hence its own index alias and synonym set (``<prefix>-check-synonyms``)
+        self.backend = ElasticsearchBackend(url, self.check_prefix, ca_certs=ca_certs)
         self.client = self.backend.client
+        self.admin = self.backend.admin_client  # the longer timeout of the application's own slow requests
         self.alias = self.backend.alias
         self.first_index = ""
         self.created = False  # whether anything needs removing at the end
@@ -292,16 +299,23 @@ class _Run:
         return detail + (f"; {len(leftovers)} Reste eines abgebrochenen Laufs entfernt" if leftovers else "")
 
     def synonyms_created(self) -> str:
+        # with the application's own limit for synonym updates (5 s): a cluster that needs longer is named here
         self.client.synonyms.put_synonym(id=self.backend.synonyms_set, synonyms_set=FIRST_RULES)
         return f"„{self.backend.synonyms_set}“ mit {len(FIRST_RULES)} Regel"
 
     def index_created(self) -> str:
-        self.first_index = self.backend.new_index_name()
-        body = index_body(self.backend.synonyms_set)
-        self.client.indices.create(index=self.first_index, **body)
-        self.client.indices.update_aliases(actions=[{"add": {"index": self.first_index, "alias": self.alias}}])
-        chain = body["settings"]["analysis"]
-        return f"{self.first_index} mit {len(chain['analyzer'])} Analysatoren und {len(chain['filter'])} Filtern"
+        """The first version as the first indexed case creates it – and once more, as a second worker indexing at
+        the same moment does: the cluster must answer that it exists, and the alias must stay on one index."""
+        self.first_index = self.backend.create_first_index()
+        self.backend.create_first_index()
+        pointed = sorted(self.client.indices.get_alias(name=self.alias))
+        if pointed != [self.first_index]:
+            raise StepFailed(f"der Alias zeigt nach zweimaligem Anlegen auf {', '.join(pointed) or 'nichts'}")
+        chain = index_body(self.backend.synonyms_set)["settings"]["analysis"]
+        return (
+            f"{self.first_index} mit {len(chain['analyzer'])} Analysatoren und {len(chain['filter'])} Filtern; "
+            "nochmals angelegt (zwei Worker zugleich): „existiert schon“, der Alias bleibt auf einem Index"
+        )
 
     def analysis_matches(self) -> str:
         answers = {
@@ -323,7 +337,7 @@ class _Run:
 
     def _fill(self, index: str) -> None:
         self.backend.bulk_index(index, [(case, VECTORS[case.page_id]) for case in BULK_CASES])
-        self.client.indices.refresh(index=index)
+        self.admin.indices.refresh(index=index)
 
     def bulk(self) -> str:
         self._fill(self.first_index)
@@ -368,7 +382,7 @@ class _Run:
 
     def alias_switch(self) -> str:
         second = self.backend.new_index_name()
-        self.client.indices.create(index=second, **index_body(self.backend.synonyms_set))
+        self.admin.indices.create(index=second, **index_body(self.backend.synonyms_set))
         self._fill(second)
         old = self.backend.swap_alias(second)
         pointed = sorted(self.client.indices.get_alias(name=self.alias))
@@ -385,7 +399,7 @@ class _Run:
     def outbox(self) -> str:
         """A change is queued while Elasticsearch is unreachable, stays queued, and is worked off once it is back.
         Everything written to the database here is rolled back: the real outbox never sees the check's task."""
-        down = ElasticsearchBackend(unreachable_url(), self.check_prefix, synonyms_set=self.backend.synonyms_set)
+        down = ElasticsearchBackend(unreachable_url(), self.check_prefix)  # plain http: no CA
         with transaction.atomic():
             enqueue([HEATING.page_id])
             queue = IndexTask.objects.filter(page_id=HEATING.page_id)
@@ -401,14 +415,14 @@ class _Run:
             transaction.set_rollback(True)
         if after != (1, 0) or left:
             raise StepFailed("nach dem Ausfall wurde der Auftrag nicht abgearbeitet")
-        self.client.indices.refresh(index=self.alias)
+        self.admin.indices.refresh(index=self.alias)
         return _expect_first(self._lexical("Heizungsoptimierung"), HEATING, "„Heizungsoptimierung“") + (
             "; beim Ausfall blieb der Auftrag liegen (1 Fehlversuch), danach abgearbeitet"
         )
 
     def clean_up(self) -> str:
         dropped = self.backend.drop_index_versions()
-        self.client.options(ignore_status=404).synonyms.delete_synonym(id=self.backend.synonyms_set)
+        self.admin.options(ignore_status=404).synonyms.delete_synonym(id=self.backend.synonyms_set)
         remaining = self.backend.index_versions()
         if remaining:
             raise StepFailed(f"noch vorhanden: {', '.join(sorted(remaining))}")
@@ -446,9 +460,10 @@ def _timed(title: str, step: Callable[[], str]) -> StepResult:
     return StepResult(title, "ok", detail, _clock() - started)
 
 
-def es_check_run(url: str, prefix: str) -> CheckReport:
-    """Runs the steps against the cluster at ``url`` and always removes what they created."""
-    run = _Run(url, prefix)
+def es_check_run(url: str, prefix: str, ca_certs: str | None = None) -> CheckReport:
+    """Runs the steps against the cluster at ``url`` (with ``ca_certs``, the CA file of a cluster with HTTPS) and
+    always removes what they created."""
+    run = _Run(url, prefix, ca_certs)
     report = CheckReport(public_address(url), run.check_prefix)
     # the client logs every refused connection with a traceback, the outbox every failed task: the report
     # says it in one line each, and the simulated outage is meant to fail

@@ -26,7 +26,9 @@ def _elasticsearch():
         return None
     from search.backends.elasticsearch import ElasticsearchBackend
 
-    return ElasticsearchBackend(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX)
+    return ElasticsearchBackend(
+        settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX, ca_certs=settings.ELASTICSEARCH_CA_CERTS
+    )
 
 
 def configured_external_backends() -> list:

@@ -1,7 +1,9 @@
 """The Elasticsearch backend, built with the elasticsearch-dsl API (``elasticsearch.dsl``).
 
 Index layout: a versioned index ``<prefix>-cases-<timestamp>`` behind the alias ``<prefix>-cases``;
-``search_index rebuild`` fills a new version and swaps the alias in one atomic call. Analysis is
+``search_index rebuild`` fills a new version and swaps the alias in one atomic call. The very first version,
+created when the first case is indexed, has the fixed name ``<prefix>-cases-00000000000000000000`` (see
+``create_first_index``). The editors' synonyms live in the set ``<prefix>-synonyms``. Analysis is
 ``search.analysis.elasticsearch_analysis()`` – the same specification the database backend runs in
 Python. Lexical and kNN candidates are fetched separately and handed to ``search.service``, which fuses,
 boosts, filters and counts them exactly as it does the database backend's.
@@ -17,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from django.utils import timezone
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch.dsl import Boolean, Date, DenseVector, Document, Integer, Keyword, MultiSearch, Q, Search, Text
 from elasticsearch.helpers import bulk
@@ -40,7 +42,22 @@ KNN_CANDIDATES = 500
 FACET_FIELDS = {"topic": "topics", "size_class": "size_classes", "state": "state", "status": "status"}
 _PROVEN = frozenset([PROVEN])
 RETRY_AFTER_SECONDS = 30
-SYNONYMS_SET = "baukasten-synonyms"
+# The client's limit for a request: searches and single documents answer in milliseconds, and a hanging cluster
+# must not hold a page for long (the database answers instead).
+REQUEST_TIMEOUT = 5
+# Creating an index, switching the alias, deleting an index and bulk loads: Elasticsearch itself waits up to 30 s
+# there (for the new primary shard – `wait_for_active_shards`, `timeout` – or for the master, `master_timeout`) and
+# then answers. With 5 s the client would report an outage for a request that succeeds. (Synonym updates keep the
+# 5 s: an editor waits for them when saving, and a failed push is repeated by `search_index sync`.)
+ADMIN_REQUEST_TIMEOUT = 60
+# The name of the first version: a fixed one, so that two workers indexing the first cases of a fresh cluster
+# at the same moment create the same index (the second is told it exists) instead of two behind one alias.
+# Twenty digits like a timestamp: ``index_versions`` finds it, and it sorts before every rebuild.
+FIRST_VERSION = "0" * 20
+# Elasticsearch's vector index type, stated instead of left to the version's default: int8_hnsw is the default
+# from 8.14 on, and from 9.1 on vectors of 384 and more dimensions would silently get bbq_hnsw (another
+# quantisation, other scores) at the next rebuild.
+VECTOR_INDEX_OPTIONS = {"type": "int8_hnsw"}
 META_FIELDS = [
     "slug",
     "title",
@@ -87,14 +104,20 @@ class CaseIndexDocument(Document):
     adoptions = Integer(index=False)
     adoptions_in_operation = Integer(index=False)
     proven = Boolean()  # the filter „bewährt“ (``CaseDocument.proven``)
-    embedding = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine")
+    embedding = DenseVector(dims=DIMENSIONS, index=True, similarity="cosine", index_options=VECTOR_INDEX_OPTIONS)
 
 
-def index_settings(synonyms_set: str = SYNONYMS_SET) -> dict:
+def synonyms_set_name(prefix: str) -> str:
+    """The editors' synonym set of the installation with ``prefix``: staging and production on one cluster
+    (``ELASTICSEARCH_INDEX_PREFIX`` apart) keep their own synonyms instead of overwriting each other's."""
+    return f"{prefix}-synonyms"
+
+
+def index_settings(synonyms_set: str) -> dict:
     return {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis.elasticsearch_analysis(synonyms_set)}
 
 
-def index_body(synonyms_set: str = SYNONYMS_SET) -> dict:
+def index_body(synonyms_set: str) -> dict:
     """Settings and mappings of a new index version."""
     return {"settings": index_settings(synonyms_set), "mappings": CaseIndexDocument._doc_type.mapping.to_dict()}
 
@@ -264,12 +287,16 @@ class ElasticsearchBackend:
     name = "elasticsearch"
     unavailable_errors = (ESConnectionError, TransportError, ApiError)
 
-    def __init__(self, url: str, prefix: str, synonyms_set: str = SYNONYMS_SET) -> None:
-        self.client = Elasticsearch(url, request_timeout=5, max_retries=1, retry_on_timeout=False)
+    def __init__(self, url: str, prefix: str, *, ca_certs: str | None = None) -> None:
+        # ca_certs: the CA of a cluster with security on (8.x signs its HTTPS certificate with its own CA);
+        # the client refuses TLS options for http:// – config.env checks that at start-up.
+        tls = {"ca_certs": ca_certs} if ca_certs else {}
+        self.client = Elasticsearch(url, request_timeout=REQUEST_TIMEOUT, max_retries=1, retry_on_timeout=False, **tls)
+        self.admin_client = self.client.options(request_timeout=ADMIN_REQUEST_TIMEOUT)  # same connections
         self.alias = f"{prefix}-cases"
         self.prefix = prefix
-        # `search_index check` passes its own set, so that it never touches the editors' synonyms
-        self.synonyms_set = synonyms_set
+        # `search_index check` runs with its own prefix, hence its own set: it never touches the editors' synonyms
+        self.synonyms_set = synonyms_set_name(prefix)
         self._down_since: float | None = None
 
     # --- availability -----------------------------------------------------------------------
@@ -298,13 +325,29 @@ class ElasticsearchBackend:
 
     def create_index(self, name: str) -> None:
         self.ensure_synonyms()
-        self.client.indices.create(index=name, **index_body(self.synonyms_set))
+        self.admin_client.indices.create(index=name, **index_body(self.synonyms_set))
 
     def ensure_index(self) -> None:
         if not self.client.indices.exists_alias(name=self.alias):
-            name = self.new_index_name()
-            self.create_index(name)
-            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+            self.ensure_synonyms()
+            self.create_first_index()
+
+    def create_first_index(self) -> str:
+        """Creates the first version with the alias in the same request and returns its name. Safe when two
+        workers do it at once: the name is fixed, so the second is told ``resource_already_exists_exception``
+        and has nothing left to do – instead of creating a second index and pointing the alias at both, after
+        which every write fails („no write index is defined for alias“)."""
+        name = f"{self.alias}-{FIRST_VERSION}"
+        try:
+            self.admin_client.indices.create(index=name, aliases={self.alias: {}}, **index_body(self.synonyms_set))
+        except BadRequestError as exc:
+            if _error_type(exc) != "resource_already_exists_exception":
+                raise
+            # Created by the other worker together with the alias. Only an index that lost its alias by hand
+            # still needs it; added only then, so that a rebuild that has already moved on keeps its alias alone.
+            if not self.client.indices.exists_alias(name=self.alias):
+                self.admin_client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        return name
 
     def index_document(self, document: CaseDocument, vector: np.ndarray) -> None:
         self.ensure_index()
@@ -317,7 +360,7 @@ class ElasticsearchBackend:
         actions = (
             {"_index": index, "_id": str(doc.page_id), "_source": document_source(doc, vec)} for doc, vec in items
         )
-        done, _errors = bulk(self.client, actions, chunk_size=500, raise_on_error=True)
+        done, _errors = bulk(self.admin_client, actions, chunk_size=500, raise_on_error=True)
         return done
 
     def swap_alias(self, new_index: str) -> list[str]:
@@ -329,8 +372,16 @@ class ElasticsearchBackend:
         )
         actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
         actions.append({"add": {"index": new_index, "alias": self.alias}})
-        self.client.indices.update_aliases(actions=actions)
-        return old
+        self.admin_client.indices.update_aliases(actions=actions)
+        # A worker may have created the first index, with the alias, between the look above and the switch (a
+        # rebuild on a fresh cluster while the first cases are published): the alias would then point at two
+        # indices and refuse writes. Seen here, it is taken off the other one at once.
+        stray = [name for name in self.client.indices.get_alias(name=self.alias) if name != new_index]
+        if stray:
+            self.admin_client.indices.update_aliases(
+                actions=[{"remove": {"index": name, "alias": self.alias}} for name in stray]
+            )
+        return old + stray
 
     def index_versions(self) -> dict[str, bool]:
         """This installation's index versions (``<alias>-<timestamp>``, also closed ones and leftovers of an
@@ -349,7 +400,7 @@ class ElasticsearchBackend:
         dropped = []
         for name in sorted(self.index_versions()):
             if older_than is None or name < older_than:  # the timestamped names sort by age
-                self.client.options(ignore_status=404).indices.delete(index=name)  # 404: someone was quicker
+                self.admin_client.options(ignore_status=404).indices.delete(index=name)  # 404: someone was quicker
                 dropped.append(name)
         return dropped
 
@@ -459,3 +510,9 @@ class ElasticsearchBackend:
 
     def count(self) -> int:
         return int(self.client.count(index=self.alias)["count"])
+
+
+def _error_type(exc: ApiError) -> str | None:
+    """The ``error.type`` of an Elasticsearch error answer (e.g. ``resource_already_exists_exception``)."""
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    return error.get("type") if isinstance(error, dict) else None

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 
 from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import TlsError
 
 from tests.search.test_es_api_spec import FakeElasticsearch, Sent, _hits, _only, _single_buckets
 
@@ -49,14 +50,27 @@ class RecordedCluster(FakeElasticsearch):
     filtered_knn_ids: list[str] = field(default_factory=lambda: ["9000004", "9000003"])
     similar_ids: list[str] = field(default_factory=lambda: ["9000002", "9000003"])
     failures: dict[str, tuple[int, dict]] = field(default_factory=dict)  # "[METHOD ]/path-start" -> answer
+    # answers given once each, in turn, before the cluster answers from its state again: what a request saw a
+    # moment earlier, e.g. a worker that looked for the alias just before another one created it
+    once: dict[str, list[tuple[int, dict | None]]] = field(default_factory=dict)
+    url: str = URL  # the address it answers at (scheme, host, port – never the credentials)
+    tls_failure: str | None = None  # the handshake fails, as with a certificate of an unknown CA
+    ca_certs_used: set = field(default_factory=set)  # the CA files the client's connections were set up with
 
     def perform_request(self, node, method, target, body=None, headers=None, request_timeout=None):
-        if node.base_url != URL:
+        self.ca_certs_used.add(node.config.ca_certs)
+        if node.base_url != self.url:
             self.sent.append(Sent(method, target, "", body))
             raise TransportConnectionError("Connection refused (the check's simulated outage)")
+        if self.tls_failure:
+            self.sent.append(Sent(method, target, "", body))
+            raise TlsError(self.tls_failure)
         return super().perform_request(node, method, target, body, headers, request_timeout)
 
     def answer(self, sent: Sent) -> tuple[int, dict | None]:
+        for start, answers in self.once.items():
+            if answers and f"{sent.method} {sent.path}".startswith(start):
+                return answers.pop(0)
         for start, failure in self.failures.items():
             if f"{sent.method} {sent.path}".startswith(start) or sent.path.startswith(start):
                 return failure

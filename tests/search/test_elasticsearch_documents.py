@@ -11,16 +11,18 @@ from search import analysis
 from search.backends.elasticsearch import (
     KNN_CANDIDATES,
     SEMANTIC_LIMIT,
-    SYNONYMS_SET,
     WORD_FIELDS,
     document_source,
     index_body,
     knn_search,
     lexical_search,
     related_search,
+    synonyms_set_name,
     word_confidence,
 )
 from search.documents import CaseDocument
+
+SYNONYMS_SET = synonyms_set_name("baukasten")
 
 DOC = CaseDocument(
     page_id=7,
@@ -41,7 +43,7 @@ DOC = CaseDocument(
 
 
 def test_index_settings_mirror_the_python_analysis():
-    body = index_body()
+    body = index_body(SYNONYMS_SET)
     settings = body["settings"]
     assert settings["number_of_shards"] == 1
     assert settings["analysis"] == analysis.elasticsearch_analysis(SYNONYMS_SET)
@@ -59,11 +61,17 @@ def test_index_settings_mirror_the_python_analysis():
 
 
 def test_mappings():
-    properties = index_body()["mappings"]["properties"]
+    properties = index_body(SYNONYMS_SET)["mappings"]["properties"]
     assert properties["title"]["analyzer"] == "de_index"
     assert properties["title"]["search_analyzer"] == "de_query"
     assert properties["title"]["fields"]["syn"]["search_analyzer"] == "de_search"
-    assert properties["embedding"] == {"type": "dense_vector", "dims": 384, "index": True, "similarity": "cosine"}
+    assert properties["embedding"] == {
+        "type": "dense_vector",
+        "dims": 384,
+        "index": True,
+        "similarity": "cosine",
+        "index_options": {"type": "int8_hnsw"},  # stated: from 9.1 the default for 384 dimensions is bbq_hnsw
+    }
     for keyword in ("topics", "size_classes", "state", "status", "lead_ags", "slug"):
         assert properties[keyword]["type"] == "keyword"
     assert properties["last_confirmed"]["type"] == "date"

@@ -40,7 +40,8 @@ pytestmark = pytest.mark.django_db
 
 PREFIX = "esapi"
 ALIAS = f"{PREFIX}-cases"
-SYNONYMS = "/_synonyms/baukasten-synonyms"
+SYNONYMS = f"/_synonyms/{PREFIX}-synonyms"  # one set per installation, named after its prefix
+FIRST_INDEX = f"{ALIAS}-00000000000000000000"
 # Three cases of the behavioural suite: two Länder, several topics and statuses are enough for every request.
 CASES = [
     case for case in SUITE_CASES if case["slug"] in ("barleben-strassen", "hemmingen-heizung", "calw-strassenlaterne")
@@ -63,6 +64,7 @@ class Sent:
     target: str  # path and query string, as on the wire
     content_type: str
     body: bytes | None
+    request_timeout: float | None = None  # the client's limit for this request, in seconds
 
     @property
     def path(self) -> str:
@@ -97,7 +99,7 @@ class FakeElasticsearch:
 
     def perform_request(self, node, method, target, body=None, headers=None, request_timeout=None):
         headers = HttpHeaders(headers or {})
-        self.sent.append(Sent(method, target, headers.get("content-type", ""), body))
+        self.sent.append(Sent(method, target, headers.get("content-type", ""), body, request_timeout))
         status, payload = self.answer(self.sent[-1])
         response_headers = HttpHeaders(
             {
@@ -142,6 +144,21 @@ class FakeElasticsearch:
                 if method == "DELETE":
                     return 200, {"succeeded": True, "num_freed": 1}
                 return 200, {"_scroll_id": "scroll-1", **_hits([])}
+            case [name, "_doc", doc_id] if method in ("PUT", "POST") and len(self.aliases.get(name, ())) > 1:
+                # an alias on two indices without a write index: ES cannot tell where to write
+                reason = (
+                    f"no write index is defined for alias [{name}]. The write index may be explicitly disabled "
+                    "using is_write_index=false or the alias points to multiple indices without one being "
+                    "designated as a write index"
+                )
+                return 400, {
+                    "error": {
+                        "root_cause": [{"type": "illegal_argument_exception", "reason": reason}],
+                        "type": "illegal_argument_exception",
+                        "reason": reason,
+                    },
+                    "status": 400,
+                }
             case [name, "_doc", doc_id] if method in ("PUT", "POST"):
                 self.store(name, doc_id, sent.json)
                 return 201, {"_index": name, "_id": doc_id, "result": "created", "_version": 1, "_shards": _shards()}
@@ -170,9 +187,23 @@ class FakeElasticsearch:
                 return 200, {"count": len(self.documents(name)), "_shards": _shards()}
             case [name, "_refresh"]:
                 return 200, {"_shards": _shards()}
+            case [name] if method == "PUT" and not name.startswith("_") and name in self.indices:
+                reason = f"index [{name}/Zk3vQ8uCTx2m0i1pB9c7aA] already exists"
+                return 400, {
+                    "error": {
+                        "root_cause": [{"type": "resource_already_exists_exception", "reason": reason}],
+                        "type": "resource_already_exists_exception",
+                        "reason": reason,
+                        "index_uuid": "Zk3vQ8uCTx2m0i1pB9c7aA",
+                        "index": name,
+                    },
+                    "status": 400,
+                }
             case [name] if method == "PUT" and not name.startswith("_"):
                 self.indices[name] = {}
                 self.mappings[name] = sent.json["mappings"]
+                for alias in sent.json.get("aliases", {}):  # created together with the index, in one step
+                    self.aliases.setdefault(alias, set()).add(name)
                 return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
             case [name] if method == "GET" and not name.startswith("_"):
                 return 200, {
@@ -503,24 +534,48 @@ def _iso_date(value) -> bool:
 
 def test_publishing_creates_synonyms_index_alias_and_documents(api, engine, published):
     names = operations(api, engine.sent)
-    # the first document finds no alias and sets up synonyms, index and alias; each one asks for the alias first
+    # the first document finds no alias and sets up the synonyms and the first index together with its alias (one
+    # request: two workers at once cannot leave the alias on two indices); each document asks for the alias first
     assert names == [
         "indices-exists-alias",
         "synonyms-put-synonym",
         "indices-create",
-        "indices-update-aliases",
         "index",
         *["indices-exists-alias", "index"] * (len(CASES) - 1),
     ]
-    create = engine.sent[2]
-    assert create.json["settings"]["analysis"]["filter"]["de_synonyms"]["synonyms_set"] == "baukasten-synonyms"
+    synonyms, create = engine.sent[1], engine.sent[2]
+    assert synonyms.path == SYNONYMS == "/_synonyms/esapi-synonyms"
+    assert create.path == f"/{FIRST_INDEX}"
+    assert create.json["aliases"] == {ALIAS: {}}
+    assert create.json["settings"]["analysis"]["filter"]["de_synonyms"]["synonyms_set"] == "esapi-synonyms"
+    assert create.json["mappings"]["properties"]["embedding"]["index_options"] == {"type": "int8_hnsw"}
     assert_valid(api, engine)
     assert_caught(api, create, '"similarity":"cosine"', '"similarity":"cosinus"')
+    assert_caught(api, create, '"index_options":{"type":"int8_hnsw"}', '"index_options":{"type":"int8_hnws"}')
+    assert_caught(api, create, '"index_options":{"type":"int8_hnsw"}', '"index_option":{"type":"int8_hnsw"}')
     assert_caught(api, create, '"updateable":true', '"updateable":"true"')
     assert_caught(api, create, '"number_of_replicas":0', '"number_of_replica":0')
     assert_caught(api, create, '"search_analyzer":"de_query"', '"search_analyser":"de_query"')
-    assert_caught(api, engine.sent[3], '{"add":', '{"ad":')
-    assert_caught(api, engine.sent[1], '"synonyms":"', '"synonym":"')
+    assert_caught(api, create, '"aliases":{"esapi-cases":{}}', '"aliases":["esapi-cases"]')
+    assert_caught(api, synonyms, '"synonyms":"', '"synonym":"')
+
+
+def test_slow_requests_get_a_longer_timeout_than_searches(api, engine, published, client):
+    """Creating an index, switching the alias, deleting and bulk loads may take as long as Elasticsearch's own 30 s
+    waits (primary shard, master); the client must not give up after 5 s. Synonym updates, which an editor waits
+    for when saving, and searches keep 5 s."""
+    first = {str(s): s.request_timeout for s in engine.sent}
+    assert first[f"PUT /{FIRST_INDEX}"] == 60
+    assert first[f"PUT {SYNONYMS}"] == 5
+    engine.sent.clear()
+    call_command("search_index", "rebuild", stdout=StringIO(), stderr=StringIO(), verbosity=0)
+    slow = {"indices-create", "bulk-1", "indices-update-aliases", "indices-delete"}
+    timeouts = {name: s.request_timeout for name, s in zip(operations(api, engine.sent), engine.sent, strict=True)}
+    assert {name for name, seconds in timeouts.items() if seconds == 60} == slow, timeouts
+    assert {seconds for name, seconds in timeouts.items() if name not in slow} == {5}
+    engine.sent.clear()
+    client.get("/suche/", {"q": "Heizkosten im Rathaus senken", "mode": "hybrid"})
+    assert {s.request_timeout for s in engine.sent} == {5}  # a hanging cluster must not hold the page
 
 
 def test_unpublishing_deletes_the_document(api, engine, published):
@@ -543,6 +598,7 @@ def test_rebuild_fills_a_new_index_and_switches_the_alias(api, engine, published
         "indices-exists-alias",
         "indices-get-alias-1",
         "indices-update-aliases",
+        "indices-get-alias-1",  # nothing else behind the alias now (a worker's first index would be taken off)
         "indices-get",
         "indices-delete",
     ]
@@ -550,7 +606,7 @@ def test_rebuild_fills_a_new_index_and_switches_the_alias(api, engine, published
     assert "ndjson" in bulk.content_type and len(bulk.lines) == 2 * len(CASES)
     switch = engine.sent[5].json["actions"]
     assert [next(iter(action)) for action in switch] == ["remove", "add"]
-    assert engine.sent[7].path == f"/{old_index}"  # listed by pattern, deleted by name
+    assert engine.sent[8].path == f"/{old_index}"  # listed by pattern, deleted by name
     assert_valid(api, engine)
     assert_caught(api, bulk, '{"index":{"_id":', '{"index":{"id":')
     assert_caught(api, engine.sent[5], '{"remove":', '{"delete":')
@@ -684,9 +740,16 @@ VALID = {
                 "properties": {
                     "title": {"type": "text", "analyzer": "de_index", "fields": {"syn": {"type": "text"}}},
                     "topics": {"type": "keyword"},
-                    "embedding": {"type": "dense_vector", "dims": 384, "index": True, "similarity": "cosine"},
+                    "embedding": {
+                        "type": "dense_vector",
+                        "dims": 384,
+                        "index": True,
+                        "similarity": "cosine",
+                        "index_options": {"type": "int8_hnsw"},
+                    },
                 }
             },
+            "aliases": {"a": {}},
         },
     ),
     "aliases": (
@@ -809,6 +872,9 @@ MISTAKES = [
     ("create", "mappings.properties.topics.type", "keywrd", "'keywrd' is not one of"),
     ("create", "mappings.properties.embedding.dims", "384", "'384' is not of type 'number'"),
     ("create", "mappings.properties.embedding.similarity", "cosinus", "'cosinus' is not one of"),
+    ("create", "mappings.properties.embedding.index_options.type", "int8", "'int8' is not one of"),
+    ("create", "mappings.properties.embedding.index_options.+type>kind", None, "'type' is a required property"),
+    ("create", "aliases.a", "is_write_index", "'is_write_index' is not of type 'object'"),
     ("create", "mappings.properties.title.+analyzer>analyser", None, "'analyser' was unexpected"),
     ("aliases", "actions.1.+add>ad", None, "'ad' was unexpected"),
     ("aliases", "actions.0.remove.+alias>alais", None, "'alais' was unexpected"),

@@ -86,7 +86,7 @@ REPORT = """\
 Elasticsearch-Prüfung: http://elasticsearch.invalid:9200, Wegwerf-Präfix „baukasten-check“
   ok       0,05 s  Cluster erreichbar, Version ≥ 8.10: Elasticsearch 8.19.3, Cluster „docker-cluster“
   ok       0,05 s  Synonymset angelegt: „baukasten-check-synonyms“ mit 1 Regel
-  ok       0,05 s  Index mit unserer Analysekette angelegt: baukasten-check-cases-20261206093000000000 mit 3 Analysatoren und 5 Filtern
+  ok       0,05 s  Index mit unserer Analysekette angelegt: baukasten-check-cases-00000000000000000000 mit 3 Analysatoren und 5 Filtern; nochmals angelegt (zwei Worker zugleich): „existiert schon“, der Alias bleibt auf einem Index
   ok       0,05 s  Analyse wie in Python (_analyze): 4 Beispiele × 2 Analysatoren gleich („Straßenzustandserfassung“ → strassenzustandserfassung strass zustand stand erfassung)
   ok       0,05 s  Dokumente per Bulk indexiert: 4 Fälle in einer Anfrage
   ok       0,05 s  Wortsuche: „Schlaglöcher per App melden“ an erster Stelle (1 Treffer)
@@ -94,7 +94,7 @@ Elasticsearch-Prüfung: http://elasticsearch.invalid:9200, Wegwerf-Präfix „ba
   ok       0,05 s  kNN-Suche mit Filter: „Bürgerbeteiligung im Haushalt“ an erster Stelle (2 Treffer)
   ok       0,05 s  Ähnliche Fälle (more_like_this): „Straßenschäden per Kamera erfassen“ an erster Stelle (2 Treffer)
   ok       0,05 s  Synonymset aktualisiert ohne Neuaufbau: nach dem Update findet „Partizipation“ „Bürgerbeteiligung im Haushalt“, ohne Neuaufbau
-  ok       0,05 s  Alias-Wechsel atomar: baukasten-check-cases-20261206093000000000 → baukasten-check-cases-20261206093001000000 in einer Anfrage, alte Version per Name gelöscht
+  ok       0,05 s  Alias-Wechsel atomar: baukasten-check-cases-00000000000000000000 → baukasten-check-cases-20261206093000000000 in einer Anfrage, alte Version per Name gelöscht
   ok       0,05 s  Outbox nach simuliertem Ausfall abgearbeitet: „Heizungsoptimierung im Rathaus“ an erster Stelle (1 Treffer); beim Ausfall blieb der Auftrag liegen (1 Fehlversuch), danach abgearbeitet
   ok       0,05 s  Aufgeräumt: 1 Index und das Synonymset „baukasten-check-synonyms“ entfernt
 Ergebnis: bestanden – alle 12 Schritte in 0,65 s; der Cluster trägt die Suche.

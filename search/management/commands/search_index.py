@@ -127,7 +127,9 @@ class Command(BaseCommand):
             )
         from search.es_check import es_check_run  # the ES client only where a cluster is checked
 
-        report = es_check_run(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX)
+        report = es_check_run(
+            settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX, settings.ELASTICSEARCH_CA_CERTS
+        )
         self.stdout.write(report.text())
         if not report.ok:
             raise CommandError("Elasticsearch-Prüfung nicht bestanden (Bericht oben).", returncode=1)
