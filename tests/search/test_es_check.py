@@ -234,7 +234,7 @@ def test_without_elasticsearch_url_the_command_says_so_and_exits_2():
         timeout=120,
     )
     assert done.returncode == 2
-    assert "ELASTICSEARCH_URL ist nicht gesetzt" in done.stderr
+    assert done.stderr.startswith("ELASTICSEARCH_URL ist nicht gesetzt")  # no „CommandError:“ in front
 
 
 # --- the analysis comparison ---------------------------------------------------------------------------------------

@@ -120,11 +120,12 @@ class Command(BaseCommand):
 
     def _check(self, **_) -> None:
         if not settings.ELASTICSEARCH_URL:
-            raise CommandError(
+            # A plain sentence, not Django's „CommandError: …“: for the operator this is information, not a crash.
+            self.stderr.write(
                 "ELASTICSEARCH_URL ist nicht gesetzt: Es gibt keinen Elasticsearch-Cluster zu prüfen "
-                "(die Suche läuft über die Datenbank).",
-                returncode=2,
+                "(die Suche läuft über die Datenbank)."
             )
+            raise SystemExit(2)
         from search.es_check import es_check_run  # the ES client only where a cluster is checked
 
         report = es_check_run(
