@@ -7,9 +7,10 @@ towns and ``learned_from``) are loaded, e.g. through ``selectors.DETAIL_PREFETCH
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from municipalities.states import State
 from solutions.choices import OPERATING_STATUSES, RUNNING_STATUSES, AdoptionStatus
 
 
@@ -53,7 +54,7 @@ def chain_depth(lead: int | None, learned_from: Mapping[int, int | None]) -> int
 class TransferEntry:
     ags: str
     name: str
-    state: str
+    state_code: str
     size_class: str
     year: int | None
     status: str
@@ -67,6 +68,11 @@ class TransferEntry:
     @property
     def runs(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def state(self) -> str:
+        """The Land's name."""
+        return str(State(self.state_code).label)
 
 
 @dataclass(frozen=True)
@@ -91,32 +97,57 @@ class TransferRecord:
         return self.in_operation > 0
 
 
-def transfer_record(page) -> TransferRecord:
-    """The transfer record of a case. Adopters are the towns besides the lead town (a row naming the lead
-    town itself is ignored), in the order editors gave them."""
-    lead_id = page.lead_municipality_id
-    rows = [a for a in page.adopters.all() if a.municipality_id != lead_id]
-    on_case = {a.municipality_id: a.municipality for a in rows}
-    if page.lead_municipality is not None:
-        on_case[lead_id] = page.lead_municipality
+@dataclass(frozen=True)
+class Town:
+    """What the transfer record needs of a town: plain values, so that many cases can be read in bulk."""
+
+    id: int
+    ags: str
+    name: str
+    state: str  # two-digit code
+    size_class: str
+
+
+@dataclass(frozen=True)
+class AdopterRow:
+    town: Town
+    year: int | None
+    status: str
+    learned_from_id: int | None
+    notes: str = ""
+    stopped_reason: str = ""  # only a reason the editors published
+    is_sample: bool = False
+
+
+def transfer_record_from_rows(
+    lead: Town | None, rows: Sequence[AdopterRow], status_labels: Mapping[str, str] | None = None
+) -> TransferRecord:
+    """The transfer record from plain rows — the rule itself. Adopters are the towns besides the lead town (a
+    row naming the lead town itself is ignored), in the given order. ``status_labels`` saves a caller that
+    reads thousands of cases the translation lookups."""
+    lead_id = lead.id if lead is not None else None
+    rows = [r for r in rows if r.town.id != lead_id]
+    on_case = {r.town.id: r.town for r in rows}
+    if lead is not None:
+        on_case[lead.id] = lead
+    labels = status_labels or {s.value: str(s.label) for s in AdoptionStatus}
     entries = []
-    for a in rows:
-        teacher = on_case.get(a.learned_from_id) if a.learned_from_id else None
-        town = a.municipality
+    for r in rows:
+        teacher = on_case.get(r.learned_from_id) if r.learned_from_id else None
         entries.append(
             TransferEntry(
-                ags=town.ags,
-                name=town.name,
-                state=town.state_name,
-                size_class=town.size_class,
-                year=a.since_year,
-                status=a.status,
-                status_label=str(AdoptionStatus(a.status).label),
+                ags=r.town.ags,
+                name=r.town.name,
+                state_code=r.town.state,
+                size_class=r.town.size_class,
+                year=r.year,
+                status=r.status,
+                status_label=labels[r.status],
                 learned_from_ags=teacher.ags if teacher else None,
                 learned_from_name=teacher.name if teacher else None,
-                notes=a.notes,
-                stopped_reason=a.public_stopped_reason,
-                is_sample=a.is_sample,
+                notes=r.notes,
+                stopped_reason=r.stopped_reason,
+                is_sample=r.is_sample,
             )
         )
     by_size_class: dict[str, int] = {}
@@ -130,9 +161,31 @@ def transfer_record(page) -> TransferRecord:
         planned=statuses.count(AdoptionStatus.PLANNED),
         stopped=statuses.count(AdoptionStatus.STOPPED),
         by_size_class=by_size_class,
-        depth=chain_depth(lead_id, {a.municipality_id: a.learned_from_id for a in rows}),
+        depth=chain_depth(lead_id, {r.town.id: r.learned_from_id for r in rows}),
         adopters=entries,
     )
+
+
+def town_of(municipality) -> Town:
+    return Town(municipality.pk, municipality.ags, municipality.name, municipality.state, municipality.size_class)
+
+
+def transfer_record(page) -> TransferRecord:
+    """The transfer record of a case whose adopters (with their towns) are loaded."""
+    lead = town_of(page.lead_municipality) if page.lead_municipality is not None else None
+    rows = [
+        AdopterRow(
+            town=town_of(a.municipality),
+            year=a.since_year,
+            status=a.status,
+            learned_from_id=a.learned_from_id,
+            notes=a.notes,
+            stopped_reason=a.public_stopped_reason,
+            is_sample=a.is_sample,
+        )
+        for a in page.adopters.all()
+    ]
+    return transfer_record_from_rows(lead, rows)
 
 
 def _count(n: int, one: str, many: str) -> str:

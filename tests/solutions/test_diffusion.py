@@ -11,7 +11,7 @@ def entry(ags: str, name: str, year: int | None, status: str, label: str, teache
     return TransferEntry(
         ags=ags,
         name=name,
-        state="Sachsen-Anhalt",
+        state_code="15",
         size_class="kleinstadt",
         year=year,
         status=status,
