@@ -108,7 +108,7 @@ def transfer_evidence(context, page: SolutionPage) -> TransferEvidence:
     lead = page.lead_municipality
     return TransferEvidence(
         record=record,
-        sentence=transfer_sentence(record, town.size_class if town is not None else None),
+        sentence=transfer_sentence(record, town.size_class, town.ags) if town is not None else transfer_sentence(record),
         running=running,
         stopped=[e for e in record.adopters if e.stopped_reason],
         diffusion=diffusion_layout(record, lead.ags if lead else None, lead.name if lead else "", page.year),

@@ -75,7 +75,7 @@ def test_case_page_shows_how_far_the_solution_travelled(site_data, travelled, ne
 
     spread = page.locator("section.transfer")
     expect(spread.locator(".transfer__sentence")).to_have_text(
-        "in 4 Kommunen übernommen – 1 im Betrieb, 1 Pilot, 1 geplant, 1 abgebrochen; 2 davon in Ihrer Größenklasse"
+        "in 4 Kommunen übernommen – 1 im Betrieb, 1 im Pilotbetrieb, 1 geplant, 1 abgebrochen; 2 davon in Ihrer Größenklasse"
     )
     where = page.locator("section[aria-labelledby=h-adopters]")
     expect(where).to_contain_text("seit 2023, im Betrieb, gelernt von Barleben")

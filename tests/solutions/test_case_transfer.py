@@ -22,7 +22,7 @@ from tests.solutions.transfer_data import (
 
 pytestmark = pytest.mark.django_db
 
-SENTENCE = "in 4 Kommunen übernommen – 1 im Betrieb, 1 Pilot, 1 geplant, 1 abgebrochen"
+SENTENCE = "in 4 Kommunen übernommen – 1 im Betrieb, 1 im Pilotbetrieb, 1 geplant, 1 abgebrochen"
 
 
 def section(html: str, heading_id: str) -> str:
@@ -49,12 +49,20 @@ def test_the_transfer_sentence_names_the_members_size_class(client, tmp_path, re
     assert SENTENCE + "<" in anonymous.replace("</p>", "<").replace("</a>", "<")
     assert "Größenklasse" not in section(anonymous, "h-transfer-record")
 
-    client.force_login(member(register["hemmingen_bw"]))  # Kleinstadt, like Barleben's adopters Hemmingen NI and BW
+    # Hemmingen BW is a Kleinstadt and itself an adopter (stopped): of the two Kleinstädte among the adopters
+    # (Hemmingen NI and BW) only the other one counts for its reader.
+    client.force_login(member(register["hemmingen_bw"]))
     html = client.get(page.url).content.decode()
-    assert f"{SENTENCE}; 2 davon in Ihrer Größenklasse" in html
+    assert f"{SENTENCE}; 1 davon in Ihrer Größenklasse" in html
+    assert "2 davon" not in html
 
-    client.force_login(member(register["calw"], "oberbuergermeister"))  # Mittelstadt
-    assert f"{SENTENCE}; 1 davon in Ihrer Größenklasse" in client.get(page.url).content.decode()
+    # Calw is the only Mittelstadt among the adopters: nobody else of its size took it over
+    client.force_login(member(register["calw"], "oberbuergermeister"))
+    assert f"{SENTENCE}; 0 davon in Ihrer Größenklasse" in client.get(page.url).content.decode()
+
+    # the lead town Barleben (Kleinstadt) is no adopter: both Hemmingen count
+    client.force_login(member(register["barleben"], "nase"))
+    assert f"{SENTENCE}; 2 davon in Ihrer Größenklasse" in client.get(page.url).content.decode()
 
 
 def test_a_reason_for_stopping_shows_only_once_the_editors_publish_it(client, tmp_path, register, index):
