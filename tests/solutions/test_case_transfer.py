@@ -164,3 +164,68 @@ def test_declare_button_for_approved_members_of_other_towns(client, tmp_path, re
     solution_adopter_save(page.pk, register["groeningen"], status="planned")
     client.force_login(member(register["groeningen"], "groeningen"))
     assert "Unser Vorhaben aktualisieren" in client.get(page.url).content.decode()
+
+
+def test_a_sample_reason_shows_its_label_once_and_no_stray_colon(client, tmp_path, register, index):
+    """The demo's texts begin with „Beispieldaten: …“; the badge beside the town says that already."""
+    reason = "Beispieldaten: Die Fahrzeuge des Bauhofs fahren zu selten durch die Ortsteile."
+    adopters = [
+        {
+            "ags": GROENINGEN,
+            "year": 2024,
+            "status": "pilot",
+            "is_sample": True,
+            "notes": "Beispieldaten: Für die Demo erfunden – Gröningen hat das nicht übernommen.",
+        },
+        {
+            "ags": CALW,
+            "year": 2025,
+            "status": "stopped",
+            "is_sample": True,
+            "stopped_reason": reason,
+            "stopped_reason_public": True,
+        },
+    ]
+    html = client.get(travelled_case(tmp_path, adopters=adopters).url).content.decode()
+    lessons = section(html, "h-lessons")
+    stopped = lessons[lessons.index('<ul class="stopped">') :]
+    assert stopped.count("Beispieldaten") == 1  # the badge
+    assert "Die Fahrzeuge des Bauhofs fahren zu selten durch die Ortsteile." in stopped
+    assert "</span>:" not in stopped and ": Beispieldaten" not in stopped
+    where = section(html, "h-adopters")
+    gröningen = where[where.index("Gröningen</a>") :]
+    assert gröningen.count("Beispieldaten") == 1 and "Für die Demo erfunden – Gröningen" in gröningen
+
+
+def test_an_editors_reason_keeps_its_words(client, tmp_path, register, index):
+    """Only sample rows lose the prefix: a real town's reason shows exactly as the editors published it."""
+    reason = "Beispieldaten aus dem Pilot überzeugten den Rat nicht – zu wenige Straßen."
+    adopters = [
+        {"ags": CALW, "year": 2025, "status": "stopped", "stopped_reason": reason, "stopped_reason_public": True}
+    ]
+    lessons = section(client.get(travelled_case(tmp_path, adopters=adopters).url).content.decode(), "h-lessons")
+    assert reason in lessons and "tag--sample" not in lessons
+
+
+def test_figures_show_without_trailing_zeros(client, tmp_path, register, index):
+    adopters = [
+        {
+            "ags": GROENINGEN,
+            "year": 2023,
+            "status": "in_operation",
+            "outcomes": [
+                {"metric": "Straßen erfasst", "value": 62.5, "unit": "%", "baseline": 10},
+                {"metric": "Schäden gemeldet", "value": 1234, "unit": "", "baseline": 87.25},
+            ],
+        }
+    ]
+    page = travelled_case(
+        tmp_path, adopters=adopters, outcomes=[{"metric": "Straßen erfasst", "value": 12.5, "unit": "%", "baseline": 0}]
+    )
+    html = client.get(page.url).content.decode()
+    where = section(html, "h-adopters")
+    assert "<strong>62,5 %</strong> Straßen erfasst" in where and "vorher: 10 %" in where
+    assert "<strong>1.234</strong> Schäden gemeldet" in where and "vorher: 87,25" in where
+    assert "62,50" not in where and "10,00" not in where
+    results = section(html, "h-results")
+    assert "12,5 %" in results and "12,50" not in results and "vorher: 0 %" in results
