@@ -9,9 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from municipalities.models import Municipality, MunicipalityMember
 from municipalities.size_classes import SizeClass
+from solutions.choices import AdoptionStatus
 from solutions.diffusion import Diffusion, diffusion_layout
 from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import (
@@ -109,6 +111,17 @@ class TransferEvidence:
     diffusion: Diffusion | None
     member_town: Municipality | None  # the reader's town (approved member), for the size class and the button
     member_adopts: bool  # the reader's town is among the adopters already
+    member_stopped: bool = False  # … and has given up: a new declaration starts it again
+
+    @property
+    def declare_label(self) -> str:
+        """The button's words for the reader's town: a first declaration, an update, or a fresh start after
+        „abgebrochen“ (the declaration form takes a stopped town as a new declaration)."""
+        if self.member_stopped:
+            return gettext("Erneut übernehmen")
+        if self.member_adopts:
+            return gettext("Unser Vorhaben aktualisieren")
+        return gettext("Wir setzen das auch um")
 
 
 def _member_town(request) -> Municipality | None:
@@ -143,4 +156,5 @@ def transfer_evidence(context, page: SolutionPage) -> TransferEvidence:
         diffusion=diffusion_layout(record, lead.ags if lead else None, lead.name if lead else "", page.year),
         member_town=town,
         member_adopts=town is not None and town.ags in rows,
+        member_stopped=town is not None and town.ags in rows and rows[town.ags].status == AdoptionStatus.STOPPED,
     )

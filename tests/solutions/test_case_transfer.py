@@ -143,13 +143,14 @@ def test_without_adopters_there_is_no_picture(client, tmp_path, register, index)
 @pytest.mark.urls("tests.solutions.urls_without_adoption")
 def test_declare_button_stays_away_without_the_adoption_app(client, tmp_path, register, index):
     page = travelled_case(tmp_path)
+    assert "Anmelden und eintragen" not in client.get(page.url).content.decode()  # no hint for what is missing
     client.force_login(member(register["hemmingen_ni"]))
     assert "Wir setzen das auch um" not in client.get(page.url).content.decode()
 
 
 def test_declare_button_for_approved_members_of_other_towns(client, tmp_path, register, index):
     page = travelled_case(tmp_path, adopters=[])
-    assert "Wir setzen das auch um" not in client.get(page.url).content.decode()  # not signed in
+    assert '">Wir setzen das auch um</a>' not in client.get(page.url).content.decode()  # not signed in: only a hint
 
     client.force_login(member(register["hemmingen_ni"]))
     html = client.get(page.url).content.decode()
@@ -229,3 +230,27 @@ def test_figures_show_without_trailing_zeros(client, tmp_path, register, index):
     assert "62,50" not in where and "10,00" not in where
     results = section(html, "h-results")
     assert "12,5 %" in results and "12,50" not in results and "vorher: 0 %" in results
+
+
+def test_anonymous_visitors_learn_that_towns_can_declare(client, tmp_path, register, index):
+    page = travelled_case(tmp_path)
+    html = client.get(page.url).content.decode()
+    hint = html[html.index('class="hint declare-hint') :]
+    hint = hint[: hint.index("</p>")]
+    assert "Ihre Kommune setzt das auch um?" in hint and "„Wir setzen das auch um“" in hint
+    assert f'href="{reverse("login")}?next={page.url}">Anmelden und eintragen</a>' in hint
+    assert f'href="{reverse("adoption:declare", args=[page.pk])}"' not in html  # no button without a town
+
+    client.force_login(member(register["hemmingen_ni"]))
+    assert "declare-hint" not in client.get(page.url).content.decode()
+
+
+def test_a_town_that_stopped_can_take_it_up_again(client, tmp_path, register, index):
+    page = travelled_case(tmp_path)  # Hemmingen BW stopped in 2024
+    client.force_login(member(register["hemmingen_bw"]))
+    html = client.get(page.url).content.decode()
+    assert f'href="{reverse("adoption:declare", args=[page.pk])}">Erneut übernehmen</a>' in html
+    assert "Unser Vorhaben aktualisieren" not in html
+
+    client.force_login(member(register["calw"], "oberbuergermeister"))  # Calw runs a pilot
+    assert "Unser Vorhaben aktualisieren</a>" in client.get(page.url).content.decode()
