@@ -254,3 +254,10 @@ def test_a_town_that_stopped_can_take_it_up_again(client, tmp_path, register, in
 
     client.force_login(member(register["calw"], "oberbuergermeister"))  # Calw runs a pilot
     assert "Unser Vorhaben aktualisieren</a>" in client.get(page.url).content.decode()
+
+
+def test_the_picture_tells_phone_readers_to_swipe(client, tmp_path, register, index):
+    html = client.get(travelled_case(tmp_path).url).content.decode()
+    spread = section(html, "h-transfer-record")
+    assert '<p class="diffusion__swipe" aria-hidden="true">Seitlich wischen, um alle Jahre zu sehen' in spread
+    assert "seitlich verschiebbar" in spread  # and screen readers hear it from the scroll box's name
