@@ -135,6 +135,7 @@ def test_the_picture_needs_no_script(site_data, travelled, new_context):
     expect(hint.get_by_role("link", name="Anmelden und eintragen")).to_have_attribute(
         "href", f"/konto/anmelden/?next={travelled.url}"
     )
+    page.locator(".case__aside").screenshot(path=str(SCREENSHOTS / "case-aside-anonymous-375.png"))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
