@@ -101,7 +101,8 @@ def get_impact(request: HttpRequest):
 
 
 CSV_DESCRIPTION = (
-    "Eine Zeile je Wert mit den Spalten " + ", ".join(CSV_HEADER) + " (UTF-8 mit BOM, Komma als Trennzeichen). "
+    "Eine Zeile je Wert mit den Spalten " + ", ".join(CSV_HEADER) + " (UTF-8 mit BOM, Semikolon als Trennzeichen "
+    "wie in den CSV-Dateien von Destatis, damit ein deutsches Excel die Spalten direkt trennt). "
     "Alle Werte sind ganze Zahlen (der Anteil in Prozent, gerundet), nur computed_at ist ein Zeitpunkt."
 )
 

@@ -318,9 +318,15 @@ def impact_csv_rows(figures: ImpactFigures) -> list[tuple[str, str, str, str]]:
     return [(figure, key, _cell(label), value) for figure, key, label, value in rows]
 
 
+CSV_DELIMITER = ";"
+
+
 def impact_csv(figures: ImpactFigures) -> str:
+    """The table as German spreadsheets open it: semicolons between the columns, as in Destatis' CSV files —
+    a German Excel takes the comma for the decimal separator and put every row into column A. Values need no
+    decimal separator at all (whole numbers, see ``impact_csv_rows``)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     writer.writerows(impact_csv_rows(figures))
     return out.getvalue()

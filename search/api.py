@@ -9,7 +9,7 @@ from core.api_errors import ApiError
 from core.api_schema import AGS_PATTERN, DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, TEXT_PATTERN, documented, responses
 from municipalities.size_classes import SizeClass
 from municipalities.states import State
-from search.params import MAX_QUERY_LENGTH, ParamError, parse_search_params
+from search.params import MAX_QUERY_LENGTH, PROVEN_NO, PROVEN_YES, ParamError, parse_search_params
 from search.service import search
 from search.suggest import suggestions
 from search.types import Mode, SearchResult
@@ -93,6 +93,12 @@ def _single(name: str, description: str, schema: dict) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
+# JSON Schema patterns know no case-insensitive flag: spell every letter both ways.
+PROVEN_PATTERN = "^(" + "|".join(
+    "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in v) for v in (*PROVEN_YES, *PROVEN_NO)
+) + ")$"
+
+
 # The search reads its parameters itself (search.params, shared with the search page, which accepts
 # repeated and comma-separated values); the schema describes exactly what it accepts.
 SEARCH_PARAMETERS = [
@@ -103,8 +109,9 @@ SEARCH_PARAMETERS = [
     _listed("status", "Stand des Vorhabens", list(SolutionStatus.values)),
     _single(
         "proven",
-        "1: nur bewährte Praxisbeispiele (mindestens eine übernehmende Kommune im Betrieb); 0 oder leer: alle",
-        {"type": "string", "enum": ["", "0", "1"]},
+        "1, true oder ja: nur bewährte Praxisbeispiele (mindestens eine übernehmende Kommune im Betrieb); "
+        "0, false, nein oder leer: alle (Groß- und Kleinschreibung egal)",
+        {"type": "string", "pattern": PROVEN_PATTERN},
     ),
     _single(
         "near",
@@ -182,7 +189,7 @@ def _query(request: HttpRequest):
     response=responses(SearchOut, 404),
     summary="Praxisbeispiele suchen",
     description="Parameter: q, topic (Slug oder Name, mehrfach), size_class, state (Name oder Schlüssel), "
-    "status, proven (1: nur bewährte), near (AGS), mode (hybrid|lexical|semantic), page, page_size.",
+    "status, proven (1/true/ja: nur bewährte), near (AGS), mode (hybrid|lexical|semantic), page, page_size.",
     openapi_extra={"parameters": SEARCH_PARAMETERS},
 )
 def search_solutions(request: HttpRequest):

@@ -16,6 +16,10 @@ from solutions.choices import SolutionStatus
 from solutions.models import Topic
 
 MAX_QUERY_LENGTH = 499
+# „bewährt“ as API clients write a yes/no (compared lower-case); empty means no filter. The page's checkbox
+# sends 1. Anything else is a 400 rather than a silent „no filter“.
+PROVEN_YES = ("1", "true", "ja")
+PROVEN_NO = ("", "0", "false", "nein")
 
 
 @dataclass
@@ -72,9 +76,13 @@ def parse_search_params(
             raise ParamError("unknown_status", f"Unbekannter Stand „{value[:60]}“.", list(SolutionStatus.values))
         statuses.append(value)
 
-    proven_raw = (params.get("proven") or [""])[-1].strip()
-    if proven_raw not in ("", "0", "1"):
-        raise ParamError("invalid_proven", "„proven“ muss 1 (nur bewährte Praxisbeispiele) oder 0 sein.", ["1", "0"])
+    proven_raw = (params.get("proven") or [""])[-1].strip().lower()
+    if proven_raw not in PROVEN_YES + PROVEN_NO:
+        raise ParamError(
+            "invalid_proven",
+            "„proven“ muss 1 (nur bewährte Praxisbeispiele) oder 0 sein.",
+            ["1", "0", "true", "false", "ja", "nein"],
+        )
 
     mode_raw = (params.get("mode") or ["hybrid"])[-1] or "hybrid"
     if mode_raw not in Mode.__members__.values():
@@ -92,7 +100,7 @@ def parse_search_params(
         size_classes=tuple(dict.fromkeys(size_classes)),
         states=tuple(dict.fromkeys(states)),
         statuses=tuple(dict.fromkeys(statuses)),
-        proven=proven_raw == "1",
+        proven=proven_raw in PROVEN_YES,
         near=near,
         mode=Mode(mode_raw),
         page=page,

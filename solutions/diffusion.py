@@ -27,6 +27,9 @@ PAD_RIGHT = 26
 NODE_RADIUS = 8
 MAX_LABEL = 24  # characters; longer names are cut with „…“ (the text alternative has them whole)
 UNKNOWN_YEAR = "o. J."
+GAP = "…"  # the tick of a stretch of empty years, drawn as one column
+PHONE_CONTENT_WIDTH = 341  # 375 px less the page's margins (2 × 16) and the box's border
+MIN_GAP = 2  # empty years in a row from which on they become one „…“ column
 
 # Shape per status: the picture must not tell status by colour alone.
 SHAPES = {
@@ -120,6 +123,11 @@ class Tick:
     def x_text(self) -> str:
         return f"{self.x:.1f}"
 
+    @property
+    def is_gap(self) -> bool:
+        """A column standing for several empty years: no grid line, which would claim one year."""
+        return self.label == GAP
+
 
 @dataclass(frozen=True)
 class Step:
@@ -139,6 +147,37 @@ class Diffusion:
     steps: list[Step]
     legend: list[LegendItem]
 
+    @property
+    def wider_than_a_phone(self) -> bool:
+        """Wider than the content column of a 375 px screen: there the box scrolls sideways, and the page says
+        so in words (site.css shows the hint on narrow screens only)."""
+        return self.width > PHONE_CONTENT_WIDTH
+
+
+def year_columns(years: list[int]) -> list[int | str | None]:
+    """The time line's columns for the sorted years that occur: every year from the first to the last, so the
+    scale stays true — except that a run of two or more years in which nothing happened becomes one column
+    „…“. One odd year (a lead town „seit 1998“, a typo like 2204) would otherwise stretch the picture to
+    dozens of empty columns, and a wide screen would shrink it to a line."""
+    columns: list[int | str | None] = []
+    for year in years:
+        if columns:
+            gap = year - int(columns[-1])  # the last column is always a year here
+            if gap - 1 >= MIN_GAP:
+                columns.append(f"{GAP}{len(columns)}")  # unique, so that x_of finds each gap once
+            else:
+                columns.extend(range(int(columns[-1]) + 1, year))
+        columns.append(year)
+    return columns
+
+
+def _tick_label(column: int | str | None) -> str:
+    if column is None:
+        return UNKNOWN_YEAR
+    if isinstance(column, str):
+        return GAP
+    return str(column)
+
 
 def _short(name: str) -> str:
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1].rstrip() + "…"
@@ -157,15 +196,15 @@ def diffusion_layout(
         return None
     adopters = sorted(record.adopters, key=lambda e: (e.year is None, e.year or 0, e.name))
     years = sorted({y for y in [lead_year, *(e.year for e in adopters)] if y is not None})
-    columns: list[int | None] = list(range(years[0], years[-1] + 1)) if years else []
+    columns = year_columns(years)
     if lead_year is None or any(e.year is None for e in adopters):
         columns.append(None)  # one column „o. J.“ at the end for towns without a year
 
     names = [lead_name if lead_ags else "", *(e.name for e in adopters)]
     label_width = min(LABEL_WIDTH, round(12 + CHAR_WIDTH * max(len(_short(n)) for n in names)))
 
-    def x_of(year: int | None) -> float:
-        return label_width + YEAR_WIDTH * (columns.index(year) + 0.5)
+    def x_of(column: int | str | None) -> float:
+        return label_width + YEAR_WIDTH * (columns.index(column) + 0.5)
 
     nodes: list[Node] = []
     if lead_ags:
@@ -205,7 +244,7 @@ def diffusion_layout(
         steps.append(Step(_describe(teacher.name, teacher.year) if named else "", learner))
     width = label_width + YEAR_WIDTH * len(columns) + PAD_RIGHT
     height = TOP + ROW_HEIGHT * len(nodes) + 6
-    ticks = [Tick(str(year) if year is not None else UNKNOWN_YEAR, x_of(year)) for year in columns]
+    ticks = [Tick(_tick_label(column), x_of(column)) for column in columns]
     return Diffusion(width, height, nodes, edges, ticks, steps, [LegendItem(*item) for item in LEGEND])
 
 

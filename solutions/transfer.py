@@ -192,18 +192,23 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def transfer_sentence(record: TransferRecord, size_class: str | None = None) -> str:
-    """„in 4 Kommunen übernommen – 1 im Betrieb, 1 Pilot, 1 geplant, 1 abgebrochen; 2 davon in Ihrer
-    Größenklasse“. Empty when nobody has taken it over; the size-class clause only for a known reader town."""
+def transfer_sentence(record: TransferRecord, size_class: str | None = None, reader_ags: str | None = None) -> str:
+    """„in 4 Kommunen übernommen – 1 im Betrieb, 1 im Pilotbetrieb, 1 geplant, 1 abgebrochen; 2 davon in Ihrer
+    Größenklasse“. Empty when nobody has taken it over; the size-class clause only for a known reader town.
+
+    „im Pilotbetrieb“ reads the same for one and many and runs parallel to „im Betrieb“ („2 Piloten“ sounded
+    like two people). The clause counts the *other* towns of the reader's size class: a reader whose own town
+    adopted it learns nothing from being counted (``reader_ags`` leaves that town out)."""
     if not record.count:
         return ""
     parts = [
         f"{record.in_operation} im Betrieb" if record.in_operation else "",
-        _count(record.pilot, "Pilot", "Piloten") if record.pilot else "",
+        f"{record.pilot} im Pilotbetrieb" if record.pilot else "",
         f"{record.planned} geplant" if record.planned else "",
         f"{record.stopped} abgebrochen" if record.stopped else "",
     ]
     text = f"in {_count(record.count, 'Kommune', 'Kommunen')} übernommen – " + ", ".join(p for p in parts if p)
     if size_class:
-        text += f"; {record.by_size_class.get(size_class, 0)} davon in Ihrer Größenklasse"
+        peers = sum(1 for a in record.adopters if a.size_class == size_class and a.ags != reader_ags)
+        text += f"; {peers} davon in Ihrer Größenklasse"
     return text

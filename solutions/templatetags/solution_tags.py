@@ -3,13 +3,17 @@ tags sit above ``solutions.selectors``, which in turn reads the models."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from municipalities.models import Municipality, MunicipalityMember
 from municipalities.size_classes import SizeClass
+from solutions.choices import AdoptionStatus
 from solutions.diffusion import Diffusion, diffusion_layout
 from solutions.models import SolutionAdopter, SolutionPage
 from solutions.selectors import (
@@ -22,6 +26,33 @@ from solutions.selectors import (
 from solutions.transfer import TransferEntry, TransferRecord, transfer_record, transfer_sentence
 
 register = template.Library()
+
+
+@register.filter
+def number_de(value) -> str:
+    """A figure as German texts write it, with at most two decimals and no trailing zeros: 62,5 · 1.234 ·
+    0,25. ``floatformat:"-2g"`` prints 62,50 for 62.5, as if the town had measured to the hundredth. Anything
+    that is not a number (outcome JSON typed by hand) is shown as it came."""
+    if value is None or value == "" or isinstance(value, bool):
+        return "" if value is None else str(value)
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = f"{number.normalize():,f}"  # normalize drops trailing zeros; „f“ keeps 100 from becoming 1E+2
+    return text.replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+
+
+SAMPLE_PREFIX = re.compile(r"^\s*Beispieldaten\s*[:–-]\s*", re.IGNORECASE)
+
+
+@register.filter
+def without_sample_label(text: str) -> str:
+    """A sample row's text without its leading „Beispieldaten: “: the page shows that label as a badge
+    next to the town already, and twice reads like a mistake. Only for rows marked ``is_sample``."""
+    return SAMPLE_PREFIX.sub("", text or "", count=1)
 
 
 @register.simple_tag
@@ -80,6 +111,17 @@ class TransferEvidence:
     diffusion: Diffusion | None
     member_town: Municipality | None  # the reader's town (approved member), for the size class and the button
     member_adopts: bool  # the reader's town is among the adopters already
+    member_stopped: bool = False  # … and has given up: a new declaration starts it again
+
+    @property
+    def declare_label(self) -> str:
+        """The button's words for the reader's town: a first declaration, an update, or a fresh start after
+        „abgebrochen“ (the declaration form takes a stopped town as a new declaration)."""
+        if self.member_stopped:
+            return gettext("Erneut übernehmen")
+        if self.member_adopts:
+            return gettext("Unser Vorhaben aktualisieren")
+        return gettext("Wir setzen das auch um")
 
 
 def _member_town(request) -> Municipality | None:
@@ -108,10 +150,11 @@ def transfer_evidence(context, page: SolutionPage) -> TransferEvidence:
     lead = page.lead_municipality
     return TransferEvidence(
         record=record,
-        sentence=transfer_sentence(record, town.size_class if town is not None else None),
+        sentence=transfer_sentence(record, town.size_class, town.ags) if town else transfer_sentence(record),
         running=running,
         stopped=[e for e in record.adopters if e.stopped_reason],
         diffusion=diffusion_layout(record, lead.ags if lead else None, lead.name if lead else "", page.year),
         member_town=town,
         member_adopts=town is not None and town.ags in rows,
+        member_stopped=town is not None and town.ags in rows and rows[town.ags].status == AdoptionStatus.STOPPED,
     )

@@ -58,6 +58,12 @@ def travelled(site_data):
     )
     process_outbox()
     case.refresh_from_db()
+    # the long label „Personalaufwand“ with a long value, as in the demo: it must not run into the value
+    case.staff_effort = (
+        "Keine zusätzlichen Kontrollfahrten: Die Bilder entstehen auf Dienstfahrten, die ohnehin stattfinden."
+    )
+    case.save_revision().publish()
+    case.refresh_from_db()
     return case
 
 
@@ -75,7 +81,8 @@ def test_case_page_shows_how_far_the_solution_travelled(site_data, travelled, ne
 
     spread = page.locator("section.transfer")
     expect(spread.locator(".transfer__sentence")).to_have_text(
-        "in 4 Kommunen übernommen – 1 im Betrieb, 1 Pilot, 1 geplant, 1 abgebrochen; 2 davon in Ihrer Größenklasse"
+        "in 4 Kommunen übernommen – 1 im Betrieb, 1 im Pilotbetrieb, 1 geplant, 1 abgebrochen; "
+        "2 davon in Ihrer Größenklasse"
     )
     where = page.locator("section[aria-labelledby=h-adopters]")
     expect(where).to_contain_text("seit 2023, im Betrieb, gelernt von Barleben")
@@ -91,8 +98,28 @@ def test_case_page_shows_how_far_the_solution_travelled(site_data, travelled, ne
     page_width = page.evaluate("() => document.documentElement.scrollWidth")
     assert page_width <= viewport["width"], "the page itself must not scroll sideways"
 
+    # on a phone the page says in words that the picture goes on to the right; on a desktop it fits
+    swipe = spread.locator(".diffusion__swipe")
+    if viewport is PHONE:
+        expect(swipe).to_have_text("Seitlich wischen, um alle Jahre zu sehen →")
+    else:
+        expect(swipe).to_be_hidden()
+
+    # „Auf einen Blick“: every label stays inside its own column, also „Personalaufwand“
+    expect(page.locator(".facts-box dt", has_text="Personal")).to_be_visible()
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll('.facts-box dl > div')].flatMap(row => {
+            const dt = row.querySelector('dt'), dd = row.querySelector('dd');
+            const a = dt.getBoundingClientRect(), b = dd.getBoundingClientRect();
+            const tooWide = dt.scrollWidth > dt.clientWidth + 1 || dd.scrollWidth > dd.clientWidth + 1;
+            return (a.right > b.left + 0.5 || tooWide) ? [dt.textContent] : [];
+        })"""
+    )
+    assert not overlaps, overlaps
+
     _check(page, "Praxisbeispiel mit Übernahmen")
     screenshot(page, "case-transfer")
+    page.locator(".facts-box").screenshot(path=str(SCREENSHOTS / f"case-facts-{viewport['width']}.png"))
     spread.scroll_into_view_if_needed()
     spread.screenshot(path=str(SCREENSHOTS / f"case-transfer-record-{viewport['width']}.png"))
 
@@ -102,6 +129,13 @@ def test_the_picture_needs_no_script(site_data, travelled, new_context):
     page.goto(travelled.url)
     expect(page.locator("svg.diffusion__svg")).to_be_visible()
     expect(page.locator(".diffusion__list li")).to_have_count(4)
+    # a visitor who is not signed in learns that towns can declare, and where to sign in for it
+    hint = page.locator(".declare-hint")
+    expect(hint).to_contain_text("Ihre Kommune setzt das auch um?")
+    expect(hint.get_by_role("link", name="Anmelden und eintragen")).to_have_attribute(
+        "href", f"/konto/anmelden/?next={travelled.url}"
+    )
+    page.locator(".case__aside").screenshot(path=str(SCREENSHOTS / "case-aside-anonymous-375.png"))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])

@@ -191,6 +191,7 @@ def test_the_page_shows_every_hand_counted_figure(client, adoptions):
     assert "Kein Personal" not in text
     assert re.search(r"Stand: \d{1,2}\. \w+ \d{4}, \d\d:\d\d Uhr", text)
     assert 'href="/api/v1/impact.csv"' in html and 'href="/api/v1/impact/"' in html
+    assert "getrennt durch Semikolon wie bei Destatis" in text
 
 
 def test_json_equals_the_hand_count(client, adoptions):
@@ -231,7 +232,11 @@ def test_csv_equals_the_hand_count_and_opens_in_a_spreadsheet(client, adoptions)
     assert re.fullmatch(r'attachment; filename="wirkung-\d{4}-\d\d-\d\d\.csv"', response["Content-Disposition"])
     raw = response.content
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the umlauts as UTF-8
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    text = raw.decode("utf-8-sig")
+    # semicolons, as a German Excel expects (with commas it puts every row into column A)
+    assert text.startswith("figure;key;label;value\r\n")
+    assert "\r\nby_topic;strassen-infrastruktur;Straßen & Infrastruktur;4\r\n" in text
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["figure", "key", "label", "value"]
     values = {(figure, key): value for figure, key, _, value in rows[1:]}
     assert values["solutions_total", ""] == "5"
@@ -256,7 +261,8 @@ def test_csv_equals_the_hand_count_and_opens_in_a_spreadsheet(client, adoptions)
 def test_a_title_that_looks_like_a_formula_stays_text_in_the_csv(client, tmp_path, towns, index):
     (case,) = publish_cases(tmp_path, case_line("formel", title='=HYPERLINK("http://x")'))
     solution_adopter_save(case.pk, towns["calw"], status="pilot", since_year=2024)
-    rows = list(csv.reader(io.StringIO(client.get("/api/v1/impact.csv").content.decode("utf-8-sig"))))
+    text = client.get("/api/v1/impact.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert ["travelled_furthest_count", "formel", '\'=HYPERLINK("http://x")', "1"] in rows
 
 
@@ -332,3 +338,9 @@ def test_setup_demo_creates_the_page_and_prints_its_figures(client):
     assert client.get("/wirkung/").status_code == 200
     setup_demo()  # a second run keeps the one page
     assert ImpactPage.objects.count() == 1
+
+
+def test_the_api_schema_tells_the_csv_separator(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = next(op["get"] for path, op in schema["paths"].items() if path.endswith("/impact.csv"))
+    assert "Semikolon als Trennzeichen" in operation["description"] and "Komma" not in operation["description"]

@@ -67,13 +67,27 @@ def test_completed_counts_as_proven_and_the_facet_counts_it(client, indexed, reg
     assert api(client, proven="1", state="08")["count"] == 0
 
 
-@pytest.mark.parametrize("value", ["ja", "2", "true", "1,0"])
+@pytest.mark.parametrize("value", ["2", "1,0", "vielleicht", "jein", "wahr"])
 def test_a_bad_proven_value_is_a_german_400(client, indexed, value):
     response = client.get("/api/v1/solutions/", {"proven": value})
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "invalid_proven"
     assert body["detail"].startswith("„proven“ muss 1 (nur bewährte Praxisbeispiele) oder 0 sein.")
+    assert "true, false, ja, nein" in body["detail"]
+
+
+def test_proven_takes_the_usual_yes_and_no(client, indexed, register):
+    """Clients write true/false (JSON habits) or ja/nein as often as 1/0, in any case."""
+    adopt(indexed["barleben-strassen"], register["groeningen"], since_year=2023, status="in_operation")
+    everything = api(client)["count"]
+    for yes in ("1", "true", "True", "TRUE", "ja", "Ja"):
+        assert [h["slug"] for h in api(client, proven=yes)["results"]] == ["barleben-strassen"], yes
+    for no in ("0", "false", "False", "nein", "NEIN", ""):
+        assert api(client, proven=no)["count"] == everything, no
+    # the page reads the same parameters: a shared link with proven=true filters there too
+    html = client.get("/suche/", {"q": "Straße", "proven": "true"}).content.decode()
+    assert "Übernahme: bewährt (anderswo im Betrieb)" in html
 
 
 def test_search_page_offers_the_filter_and_shows_transfer_counts(client, indexed, register):

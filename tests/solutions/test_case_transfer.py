@@ -22,7 +22,7 @@ from tests.solutions.transfer_data import (
 
 pytestmark = pytest.mark.django_db
 
-SENTENCE = "in 4 Kommunen übernommen – 1 im Betrieb, 1 Pilot, 1 geplant, 1 abgebrochen"
+SENTENCE = "in 4 Kommunen übernommen – 1 im Betrieb, 1 im Pilotbetrieb, 1 geplant, 1 abgebrochen"
 
 
 def section(html: str, heading_id: str) -> str:
@@ -49,12 +49,20 @@ def test_the_transfer_sentence_names_the_members_size_class(client, tmp_path, re
     assert SENTENCE + "<" in anonymous.replace("</p>", "<").replace("</a>", "<")
     assert "Größenklasse" not in section(anonymous, "h-transfer-record")
 
-    client.force_login(member(register["hemmingen_bw"]))  # Kleinstadt, like Barleben's adopters Hemmingen NI and BW
+    # Hemmingen BW is a Kleinstadt and itself an adopter (stopped): of the two Kleinstädte among the adopters
+    # (Hemmingen NI and BW) only the other one counts for its reader.
+    client.force_login(member(register["hemmingen_bw"]))
     html = client.get(page.url).content.decode()
-    assert f"{SENTENCE}; 2 davon in Ihrer Größenklasse" in html
+    assert f"{SENTENCE}; 1 davon in Ihrer Größenklasse" in html
+    assert "2 davon" not in html
 
-    client.force_login(member(register["calw"], "oberbuergermeister"))  # Mittelstadt
-    assert f"{SENTENCE}; 1 davon in Ihrer Größenklasse" in client.get(page.url).content.decode()
+    # Calw is the only Mittelstadt among the adopters: nobody else of its size took it over
+    client.force_login(member(register["calw"], "oberbuergermeister"))
+    assert f"{SENTENCE}; 0 davon in Ihrer Größenklasse" in client.get(page.url).content.decode()
+
+    # the lead town Barleben (Kleinstadt) is no adopter: both Hemmingen count
+    client.force_login(member(register["barleben"], "nase"))
+    assert f"{SENTENCE}; 2 davon in Ihrer Größenklasse" in client.get(page.url).content.decode()
 
 
 def test_a_reason_for_stopping_shows_only_once_the_editors_publish_it(client, tmp_path, register, index):
@@ -135,13 +143,14 @@ def test_without_adopters_there_is_no_picture(client, tmp_path, register, index)
 @pytest.mark.urls("tests.solutions.urls_without_adoption")
 def test_declare_button_stays_away_without_the_adoption_app(client, tmp_path, register, index):
     page = travelled_case(tmp_path)
+    assert "Anmelden und eintragen" not in client.get(page.url).content.decode()  # no hint for what is missing
     client.force_login(member(register["hemmingen_ni"]))
     assert "Wir setzen das auch um" not in client.get(page.url).content.decode()
 
 
 def test_declare_button_for_approved_members_of_other_towns(client, tmp_path, register, index):
     page = travelled_case(tmp_path, adopters=[])
-    assert "Wir setzen das auch um" not in client.get(page.url).content.decode()  # not signed in
+    assert '">Wir setzen das auch um</a>' not in client.get(page.url).content.decode()  # not signed in: only a hint
 
     client.force_login(member(register["hemmingen_ni"]))
     html = client.get(page.url).content.decode()
@@ -156,3 +165,99 @@ def test_declare_button_for_approved_members_of_other_towns(client, tmp_path, re
     solution_adopter_save(page.pk, register["groeningen"], status="planned")
     client.force_login(member(register["groeningen"], "groeningen"))
     assert "Unser Vorhaben aktualisieren" in client.get(page.url).content.decode()
+
+
+def test_a_sample_reason_shows_its_label_once_and_no_stray_colon(client, tmp_path, register, index):
+    """The demo's texts begin with „Beispieldaten: …“; the badge beside the town says that already."""
+    reason = "Beispieldaten: Die Fahrzeuge des Bauhofs fahren zu selten durch die Ortsteile."
+    adopters = [
+        {
+            "ags": GROENINGEN,
+            "year": 2024,
+            "status": "pilot",
+            "is_sample": True,
+            "notes": "Beispieldaten: Für die Demo erfunden – Gröningen hat das nicht übernommen.",
+        },
+        {
+            "ags": CALW,
+            "year": 2025,
+            "status": "stopped",
+            "is_sample": True,
+            "stopped_reason": reason,
+            "stopped_reason_public": True,
+        },
+    ]
+    html = client.get(travelled_case(tmp_path, adopters=adopters).url).content.decode()
+    lessons = section(html, "h-lessons")
+    stopped = lessons[lessons.index('<ul class="stopped">') :]
+    assert stopped.count("Beispieldaten") == 1  # the badge
+    assert "Die Fahrzeuge des Bauhofs fahren zu selten durch die Ortsteile." in stopped
+    assert "</span>:" not in stopped and ": Beispieldaten" not in stopped
+    where = section(html, "h-adopters")
+    gröningen = where[where.index("Gröningen</a>") :]
+    assert gröningen.count("Beispieldaten") == 1 and "Für die Demo erfunden – Gröningen" in gröningen
+
+
+def test_an_editors_reason_keeps_its_words(client, tmp_path, register, index):
+    """Only sample rows lose the prefix: a real town's reason shows exactly as the editors published it."""
+    reason = "Beispieldaten aus dem Pilot überzeugten den Rat nicht – zu wenige Straßen."
+    adopters = [
+        {"ags": CALW, "year": 2025, "status": "stopped", "stopped_reason": reason, "stopped_reason_public": True}
+    ]
+    lessons = section(client.get(travelled_case(tmp_path, adopters=adopters).url).content.decode(), "h-lessons")
+    assert reason in lessons and "tag--sample" not in lessons
+
+
+def test_figures_show_without_trailing_zeros(client, tmp_path, register, index):
+    adopters = [
+        {
+            "ags": GROENINGEN,
+            "year": 2023,
+            "status": "in_operation",
+            "outcomes": [
+                {"metric": "Straßen erfasst", "value": 62.5, "unit": "%", "baseline": 10},
+                {"metric": "Schäden gemeldet", "value": 1234, "unit": "", "baseline": 87.25},
+            ],
+        }
+    ]
+    page = travelled_case(
+        tmp_path, adopters=adopters, outcomes=[{"metric": "Straßen erfasst", "value": 12.5, "unit": "%", "baseline": 0}]
+    )
+    html = client.get(page.url).content.decode()
+    where = section(html, "h-adopters")
+    assert "<strong>62,5 %</strong> Straßen erfasst" in where and "vorher: 10 %" in where
+    assert "<strong>1.234</strong> Schäden gemeldet" in where and "vorher: 87,25" in where
+    assert "62,50" not in where and "10,00" not in where
+    results = section(html, "h-results")
+    assert "12,5 %" in results and "12,50" not in results and "vorher: 0 %" in results
+
+
+def test_anonymous_visitors_learn_that_towns_can_declare(client, tmp_path, register, index):
+    page = travelled_case(tmp_path)
+    html = client.get(page.url).content.decode()
+    hint = html[html.index('class="hint declare-hint') :]
+    hint = hint[: hint.index("</p>")]
+    assert "Ihre Kommune setzt das auch um?" in hint and "„Wir setzen das auch um“" in hint
+    assert f'href="{reverse("login")}?next={page.url}">Anmelden und eintragen</a>' in hint
+    assert f'href="{reverse("adoption:declare", args=[page.pk])}"' not in html  # no button without a town
+
+    client.force_login(member(register["hemmingen_ni"]))
+    assert "declare-hint" not in client.get(page.url).content.decode()
+
+
+def test_a_town_that_stopped_can_take_it_up_again(client, tmp_path, register, index):
+    page = travelled_case(tmp_path)  # Hemmingen BW stopped in 2024
+    client.force_login(member(register["hemmingen_bw"]))
+    html = client.get(page.url).content.decode()
+    assert f'href="{reverse("adoption:declare", args=[page.pk])}">Erneut übernehmen</a>' in html
+    assert "Unser Vorhaben aktualisieren" not in html
+
+    client.force_login(member(register["calw"], "oberbuergermeister"))  # Calw runs a pilot
+    assert "Unser Vorhaben aktualisieren</a>" in client.get(page.url).content.decode()
+
+
+def test_the_picture_tells_phone_readers_to_swipe(client, tmp_path, register, index):
+    html = client.get(travelled_case(tmp_path).url).content.decode()
+    spread = section(html, "h-transfer-record")
+    assert '<p class="diffusion__swipe" aria-hidden="true">Seitlich wischen, um alle Jahre zu sehen' in spread
+    assert "seitlich verschiebbar" in spread  # and screen readers hear it from the scroll box's name

@@ -78,3 +78,38 @@ def test_nobody_adopted_no_picture_and_long_names_are_cut():
     d = diffusion_layout(record(entry("1", long_name, 2022, "pilot", "Pilotphase")), "0", "Barleben", 2021)
     assert d.nodes[1].label.endswith("…") and len(d.nodes[1].label) <= 24
     assert d.steps[0].learner.startswith(long_name)  # the text alternative keeps the whole name
+
+
+def test_a_stretch_of_empty_years_becomes_one_column():
+    """A lead town „seit 1998“ and adopters in 2023/2024: not 27 columns that shrink the picture to a line."""
+    d = diffusion_layout(
+        record(
+            entry("1", "Gröningen", 2023, "in_operation", "im Betrieb", ("0", "Barleben")),
+            entry("2", "Wolmirstedt", 2024, "pilot", "Pilotphase", ("1", "Gröningen")),
+            entry("3", "Möckern", 2026, "planned", "geplant", ("1", "Gröningen")),
+        ),
+        "0",
+        "Barleben",
+        1998,
+    )
+    # one empty year (2025) stays, for a true scale nearby; 1999–2022 become „…“
+    assert [t.label for t in d.ticks] == ["1998", "…", "2023", "2024", "2025", "2026"]
+    assert [t.is_gap for t in d.ticks] == [False, True, False, False, False, False]
+    xs = [n.x for n in d.nodes]
+    assert xs[0] < xs[1] < xs[2] < xs[3]
+    assert d.width < 800  # six columns, not 29
+
+
+def test_a_wide_picture_says_it_scrolls_on_a_phone():
+    small = diffusion_layout(record(entry("1", "Calw", 2024, "pilot", "Pilotphase")), "0", "Barleben", 2024)
+    assert not small.wider_than_a_phone
+    wide = diffusion_layout(
+        record(
+            entry("1", "Gröningen", 2021, "in_operation", "im Betrieb", ("0", "Barleben")),
+            entry("2", "Wolmirstedt", 2024, "pilot", "Pilotphase", ("1", "Gröningen")),
+        ),
+        "0",
+        "Barleben",
+        2020,
+    )
+    assert wide.wider_than_a_phone
