@@ -202,3 +202,21 @@ def test_a_link_of_someone_no_longer_a_member_changes_nothing(client, case, mayo
     response = client.post(url, {"status": "pilot"})
     assert response.status_code == 409 and "kein bestätigtes Mitglied" in response.content.decode()
     assert SolutionAdopter.objects.get(municipality__ags="15083531").status == "planned"
+
+
+def test_the_link_refuses_a_running_status_with_a_future_start(client, case, mayor, towns):
+    _plan(mayor, case)
+    future = dt.date.today() + dt.timedelta(days=400)
+    SolutionAdopter.objects.filter(municipality=towns["wanzleben"]).update(started_on=future)
+    mail.outbox.clear()
+    adoption_reminders_send(today=dt.date(2026, 5, 2))
+    url = _path(re.search(r"https?://\S+/vorhaben/stand/\S+/", mail.outbox[0].body).group(0))
+    refused = client.post(url, {"status": "pilot"})
+    assert refused.status_code == 400 and "Bitte einen Beginn zwischen dem 01.01.1990 und heute" in (
+        refused.content.decode()
+    )
+    assert SolutionAdopter.objects.get(municipality=towns["wanzleben"]).status == "planned"
+    done = client.post(url, {"status": "pilot", "started_on": "01.11.2026"})
+    assert done.status_code == 200
+    row = SolutionAdopter.objects.get(municipality=towns["wanzleben"])
+    assert row.status == "pilot" and row.started_on == dt.date(2026, 11, 1) and row.since_year == 2026
