@@ -1,7 +1,8 @@
 """Sample adoptions for the demo, so that „Wo es läuft“, the transfer record, /wirkung/ and „Unsere Vorhaben“
 have something to show: a chain Barleben → Haldensleben → Wanzleben-Börde on the road-condition case, towns of
-several size classes and Länder from 2021 to 2026, every status including two stopped ones (one reason published,
-one new for the editors), and a plan of the demo mayor's town whose first reminder is due.
+several size classes and Länder from 2021 to 2026 (never before the town they learned from), every status
+including two stopped ones (one reason published, one new for the editors), and a plan of the demo mayor's town
+whose first reminder is due.
 
 Only ``setup_demo`` calls this. None of these towns has really taken over the solution: every row is marked
 ``is_sample`` (the case page labels it „Beispieldaten“) and its public note says that it is invented. The lead
@@ -49,15 +50,19 @@ class DemoAdoption:
         return timezone.make_aware(dt.datetime(self.year, 3, 15, 10, 0))
 
 
-ROAD = "barleben-strassenzustand-ki"
-KITA = "calw-kita-online-anmeldung"
-AZUBI = "heidenheim-azubi-kampagne-aus-liebe-zum-job"
-HEAT = "hemmingen-heizungsoptimierung-sensoren"
+ROAD = "barleben-strassenzustand-ki"  # Barleben, 2023
+KITA = "calw-kita-online-anmeldung"  # Calw, 2023
+EAKTE = "calw-lean-digitalisierung-e-akte"  # Calw, 2019
+SOCIAL = "heidenheim-social-media-junge-zielgruppen"  # Heidenheim, 2021
+AZUBI = "heidenheim-azubi-kampagne-aus-liebe-zum-job"  # Heidenheim, 2023
+HEAT = "hemmingen-heizungsoptimierung-sensoren"  # Hemmingen, 2023
 
-# In creation order: a town named as „gelernt von“ is on the case before the town that names it.
+# In creation order: a town named as „gelernt von“ is on the case before the town that names it. Nobody adopts
+# before the town it learned from started (the lead town: the case's year, see solutions/demo/cases.jsonl): the
+# early years (2021, 2022) come from the two cases that began before 2023.
 DEMO_ADOPTIONS = (
-    DemoAdoption(ROAD, "15083270", AdoptionStatus.IN_OPERATION, 2022, learned_from="15083040"),  # Haldensleben
-    DemoAdoption(ROAD, "12070296", AdoptionStatus.IN_OPERATION, 2023, learned_from="15083040"),  # Perleberg
+    DemoAdoption(ROAD, "15083270", AdoptionStatus.IN_OPERATION, 2023, learned_from="15083040"),  # Haldensleben
+    DemoAdoption(ROAD, "12070296", AdoptionStatus.IN_OPERATION, 2024, learned_from="15083040"),  # Perleberg
     DemoAdoption(  # Wanzleben-Börde, the demo mayor's town: pilot, first reminder due
         ROAD, "15083531", AdoptionStatus.PILOT, 2026, learned_from="15083270", days_ago=100, mayor=True
     ),
@@ -74,9 +79,10 @@ DEMO_ADOPTIONS = (
         ),
         stopped_days_ago=12,
     ),
-    DemoAdoption(KITA, "08235046", AdoptionStatus.IN_OPERATION, 2021, learned_from="08235085"),  # Nagold
-    DemoAdoption(KITA, "08235008", AdoptionStatus.COMPLETED, 2022, learned_from="08235085"),  # Bad Liebenzell
+    DemoAdoption(KITA, "08235046", AdoptionStatus.IN_OPERATION, 2023, learned_from="08235085"),  # Nagold
     DemoAdoption(KITA, "08235029", AdoptionStatus.PILOT, 2025, learned_from="08235046"),  # Gechingen
+    DemoAdoption(EAKTE, "08235008", AdoptionStatus.COMPLETED, 2021, learned_from="08235085"),  # Bad Liebenzell
+    DemoAdoption(SOCIAL, "14628130", AdoptionStatus.IN_OPERATION, 2022, learned_from="08135019"),  # Glashütte
     DemoAdoption(AZUBI, "09371151", AdoptionStatus.PILOT, 2025),  # Sulzbach-Rosenberg
     DemoAdoption(  # Wittenberge: stopped, the editors published the reason
         AZUBI,
