@@ -146,6 +146,11 @@ def test_stopping_needs_a_reason_and_there_is_no_way_back_but_a_new_declaration(
     row = _row(case, towns["wanzleben"])
     assert row.status == STOPPED and row.stopped_reason == reason and not row.stopped_reason_public
     assert row.public_stopped_reason == ""  # not public until editors publish it
+    # the edit page says it was stopped and offers the way back: a new declaration
+    stopped_page = client.get(url).content.decode()
+    assert "Wanzleben-Börde hat dieses Vorhaben <strong>abgebrochen</strong>" in stopped_page
+    assert "Der Stand geht nur vorwärts" not in stopped_page
+    assert f'class="button" href="{reverse("adoption:declare", args=[case.pk])}"' in stopped_page
     # no jump back from „abgebrochen“ through the edit form …
     again = client.post(url, {**base, "status": PILOT})
     assert again.status_code == 400

@@ -56,6 +56,8 @@ def test_sent_once_per_due_date_to_every_member_by_mail_and_in_the_bell(case, ma
     message = mail.outbox[0]
     assert message.subject == "Wie weit sind Sie mit „Straßenzustand per App erfassen“?"
     assert "Bisheriger Stand: geplant" in message.body and "/vorhaben/stand/" in message.body
+    # it takes opening the link and sending the status: no promise of „one click“
+    assert "Ohne Anmeldung, in einem Schritt" in message.body and "Ein Klick genügt" not in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     reminder = AdoptionReminder.objects.get()
     assert reminder.plan == plan and reminder.due_on == dt.date(2026, 4, 30) and reminder.recipients == 2
@@ -141,6 +143,7 @@ def test_the_link_shows_on_get_and_changes_only_on_post(client, case, mayor, tow
     html = page.content.decode()
     assert page.status_code == 200 and "Wanzleben-Börde – bisher: <strong>geplant</strong>" in html
     assert "unverändert: geplant" in html and "Pilotphase" in html
+    assert "Ohne Anmeldung, in einem Schritt: Stand wählen und senden." in html
     row = SolutionAdopter.objects.get(municipality=towns["wanzleben"])
     assert row.status == "planned"  # a mail scanner's GET changed nothing
     done = client.post(url, {"status": "pilot"})
