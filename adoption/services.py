@@ -337,8 +337,10 @@ def _update(plan: AdoptionPlan, changes: PlanChanges, *, user: User | None, via:
         "started_on": changes.started_on,
     }
     if any(getattr(row, name) != value for name, value in wanted.items()):
-        # Only a real change makes a revision of the case.
-        _save_row(page, town, changes, user)
+        # Only a real change makes a revision of the case. A reason the editors published and the town now
+        # rewrites goes back to them: what the case shows is always what an editor has read.
+        extra = {"stopped_reason_public": False} if wanted["stopped_reason"] != row.stopped_reason else {}
+        _save_row(page, town, changes, user, **extra)
     if changes.status != current or via == EventVia.LINK:
         # The link's „unverändert“ is an answer too: the history shows that the town confirmed its status.
         AdoptionEvent.objects.create(plan=plan, status=changes.status, by=user, via=via)
@@ -419,15 +421,28 @@ def _tell_lead_operating(plan: AdoptionPlan, page: SolutionPage, status: str) ->
 # --- editors ------------------------------------------------------------------------------------------------
 
 
-def stopped_reason_publish(adopter_id: int, *, public: bool, user: User) -> SolutionAdopter:
-    """An editor publishes (or withdraws) the reason a town gave for stopping."""
+def stopped_reason_publish(adopter_id: int, *, public: bool, user: User, text: str | None = None) -> SolutionAdopter:
+    """An editor publishes (or withdraws) the reason a town gave for stopping; with ``text`` the editor's
+    shortened wording replaces the town's first (towns write „Bürgermeisterin Müller wollte nicht“; the case
+    must not name people), in the same revision as the publication."""
     row = SolutionAdopter.objects.select_related("municipality").filter(pk=adopter_id).first()
     if row is None or row.status != AdoptionStatus.STOPPED:
         raise AdoptionRefused("Diese Übernahme ist nicht (mehr) abgebrochen.")
-    if public and not row.stopped_reason.strip():
+    changes: dict = {"stopped_reason_public": public}
+    if text is not None:
+        text = text.strip()
+        if len(text) > MAX_REASON:
+            raise AdoptionRefused(f"Der Grund ist zu lang (höchstens {MAX_REASON} Zeichen).")
+        if not text and not public:
+            raise AdoptionRefused(
+                "Bitte lassen Sie den Grund nicht leer – die Redaktion braucht ihn für „Was schiefging“."
+            )
+        if text != row.stopped_reason:
+            changes["stopped_reason"] = text
+    if public and not changes.get("stopped_reason", row.stopped_reason).strip():
         raise AdoptionRefused("Ohne Grund gibt es nichts zu veröffentlichen.")
     try:
-        saved = solution_adopter_save(row.page_id, row.municipality, user=user, stopped_reason_public=public)
+        saved = solution_adopter_save(row.page_id, row.municipality, user=user, **changes)
     except AdopterNotSaved as exc:
         raise AdoptionRefused(str(exc)) from None
     plan = AdoptionPlan.objects.filter(page_id=row.page_id, municipality_id=row.municipality_id).first()
