@@ -6,7 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from adoption.services import DECLARABLE_STATUSES, MAX_NOTES, MAX_OUTCOMES, MAX_REASON, PlanChanges, outcomes_clean
+from adoption.services import (
+    DECLARABLE_STATUSES,
+    MAX_NOTES,
+    MAX_OUTCOMES,
+    MAX_REASON,
+    PlanChanges,
+    adoption_start_problem,
+    outcomes_clean,
+)
 from municipalities.models import Municipality
 from solutions.choices import AdoptionStatus
 
@@ -18,6 +26,26 @@ STATUS_HELP = {
     AdoptionStatus.COMPLETED: _("Projekt umgesetzt und beendet"),
     AdoptionStatus.STOPPED: _("nicht weiterverfolgt – bitte den Grund nennen"),
 }
+
+
+def started_on_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=_("Beginn"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Bitte geben Sie den Beginn an."),
+            "invalid": _("Bitte ein Datum wie 01.03.2026 eingeben."),
+        },
+        **kwargs,
+    )
+
+
+def start_check(form: forms.Form, data: dict) -> None:
+    """The services' one rule for „Beginn“, shown at the date field (the typed date stays in the field)."""
+    problem = adoption_start_problem(data.get("started_on"), data.get("status") or "")
+    if problem and data.get("status") and not form.has_error("started_on"):
+        form.add_error("started_on", problem)
 
 
 def status_choices(statuses) -> list[tuple[str, str]]:
@@ -83,15 +111,11 @@ class PlanForm(forms.Form):
             "Redaktion ihn freigibt."
         ),
     )
-    started_on = forms.DateField(
-        label=_("Beginn"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        help_text=_("Wann hat Ihre Kommune angefangen (Beschluss oder Start)? Das Jahr erscheint öffentlich."),
-        error_messages={
-            "required": _("Bitte geben Sie den Beginn an."),
-            "invalid": _("Bitte ein Datum wie 01.03.2026 eingeben."),
-        },
+    started_on = started_on_field(
+        help_text=_(
+            "Wann hat Ihre Kommune angefangen (Beschluss oder Start)? Das Jahr erscheint öffentlich. Frühestens "
+            "1990; bei „geplant“ bis zu drei Jahre im Voraus, sonst höchstens heute."
+        ),
     )
     learned_from = forms.ChoiceField(
         label=_("Gelernt von"),
@@ -125,6 +149,7 @@ class PlanForm(forms.Form):
         data = super().clean()
         if data.get("status") == AdoptionStatus.STOPPED and not (data.get("stopped_reason") or "").strip():
             self.add_error("stopped_reason", _("Bitte nennen Sie kurz den Grund – er geht nur an die Redaktion."))
+        start_check(self, data)
         return data
 
     def changes(self, outcomes: list[dict]) -> PlanChanges:
@@ -164,9 +189,15 @@ class StatusLinkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Geht nur an die Redaktion; öffentlich erst, wenn sie ihn freigibt."),
     )
+    started_on = started_on_field(
+        required=False,
+        help_text=_("Nur ändern, wenn er nicht stimmt – z. B. wenn der Pilot jetzt erst begonnen hat."),
+    )
 
-    def __init__(self, *args, current: str, statuses, **kwargs) -> None:
+    def __init__(self, *args, current: str, statuses, started_on=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.current_start = started_on
+        self.fields["started_on"].initial = started_on
         choices = status_choices(statuses)
         choices = [
             (s, _("unverändert: %(label)s") % {"label": AdoptionStatus(s).label}) if s == current else (s, t)
@@ -179,4 +210,8 @@ class StatusLinkForm(forms.Form):
         data = super().clean()
         if data.get("status") == AdoptionStatus.STOPPED and not (data.get("stopped_reason") or "").strip():
             self.add_error("stopped_reason", _("Bitte nennen Sie kurz den Grund – er geht nur an die Redaktion."))
+        if not self.has_error("started_on"):
+            # Left empty: the date stays; the rule still holds for it with the new status.
+            data["started_on"] = data.get("started_on") or self.current_start
+        start_check(self, data)
         return data

@@ -16,9 +16,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
@@ -106,7 +107,7 @@ def _claim(plan: AdoptionPlan, due: dt.date) -> AdoptionReminder | None:
         return None  # another run claimed it a moment ago
 
 
-def _send(reminder: AdoptionReminder, plan: AdoptionPlan, report: ReminderReport) -> bool:
+def _send(reminder: AdoptionReminder, plan: AdoptionPlan, report: ReminderReport, connection=None) -> bool:
     """Mails the reminder to the town's members and puts it in their bell; False if the mail server is down."""
     members = list(members_approved().filter(municipality_id=plan.municipality_id).select_related("user"))
     status_label = str(AdoptionStatus(plan.current).label)
@@ -132,7 +133,7 @@ def _send(reminder: AdoptionReminder, plan: AdoptionPlan, report: ReminderReport
             },
         )
         try:
-            mail_send(title, body, [user.email], headers=unsubscribe_headers(link))
+            mail_send(title, body, [user.email], headers=unsubscribe_headers(link), connection=connection)
         except MailNotDelivered as exc:
             if not exc.refused:
                 report.aborted = str(exc)
@@ -162,12 +163,22 @@ def _send(reminder: AdoptionReminder, plan: AdoptionPlan, report: ReminderReport
 
 
 def adoption_reminders_send(
-    *, today: dt.date | None = None, dry_run: bool = False, progress: Callable[[], None] | None = None
+    *,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    progress: Callable[[], None] | None = None,
+    plan_ids: Iterable[int] | None = None,
+    connection: BaseEmailBackend | None = None,
 ) -> ReminderReport:
-    """Sends every reminder that is due (see the module docstring); safe to run as often as one likes."""
+    """Sends every reminder that is due (see the module docstring); safe to run as often as one likes.
+    ``plan_ids`` limits it to those plans and ``connection`` picks the mail backend (the demo sends its sample
+    reminders to memory, so that they neither reach anyone nor fill the console)."""
     today = today or timezone.localdate()
     report = ReminderReport()
-    for plan in plans_in_loop():
+    plans = plans_in_loop()
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=list(plan_ids))
+    for plan in plans:
         if progress is not None:
             progress()
         due = reminder_latest_due(timezone.localtime(plan.declared_at).date(), today)
@@ -182,7 +193,7 @@ def adoption_reminders_send(
         reminder = _claim(plan, due)
         if reminder is None:
             continue
-        if not _send(reminder, plan, report):
+        if not _send(reminder, plan, report, connection):
             break
         report.plans += 1
         report.lines.append(who)

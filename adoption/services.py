@@ -24,7 +24,7 @@ from notifications.models import NoticeKind
 from notifications.selectors import members_approved
 from notifications.services import notify_town
 from solutions.choices import OPERATING_STATUSES, AdoptionStatus
-from solutions.models import SolutionAdopter, SolutionPage
+from solutions.models import FIRST_YEAR, SolutionAdopter, SolutionPage
 from solutions.services import AdopterNotSaved, solution_adopter_save
 
 # The way forward; „abgebrochen“ stands beside it.
@@ -39,6 +39,9 @@ DECLARABLE_STATUSES = STATUS_ORDER
 MAX_REASON = 2000
 MAX_NOTES = 4000
 MAX_OUTCOMES = 10
+# How far ahead a „geplant“ may start: a council decision rarely looks further; years beyond would stretch the
+# case's diffusion picture into an empty future.
+PLANNED_YEARS_AHEAD = 3
 
 
 class AdoptionRefused(Exception):
@@ -165,6 +168,44 @@ def _learned_from_check(page: SolutionPage, town: Municipality, teacher: Municip
         )
 
 
+def adoption_start_latest(status: str, today: dt.date | None = None) -> dt.date:
+    """The latest „Beginn“ a plan with ``status`` may have: today once it runs (or ran), a few years ahead while
+    it is only planned."""
+    today = today or timezone.localdate()
+    if status != AdoptionStatus.PLANNED:
+        return today
+    try:
+        return today.replace(year=today.year + PLANNED_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + PLANNED_YEARS_AHEAD, day=28)
+
+
+def adoption_start_problem(started_on: dt.date | None, status: str, today: dt.date | None = None) -> str:
+    """The one rule for „Beginn“ (forms and services): not before FIRST_YEAR – the platform's cases start
+    there, and the diffusion picture spans the years from the lead town on –, not in the future once the plan
+    runs, at most PLANNED_YEARS_AHEAD years ahead while planned. Empty when the date is fine."""
+    if started_on is None:
+        return ""
+    latest = adoption_start_latest(status, today)
+    if started_on.year >= FIRST_YEAR and started_on <= latest:
+        return ""
+    if status == AdoptionStatus.PLANNED:
+        return (
+            f"Bitte einen Beginn zwischen dem 01.01.{FIRST_YEAR} und dem {latest:%d.%m.%Y} angeben "
+            f"(bei „geplant“ höchstens {PLANNED_YEARS_AHEAD} Jahre im Voraus)."
+        )
+    return (
+        f"Bitte einen Beginn zwischen dem 01.01.{FIRST_YEAR} und heute ({latest:%d.%m.%Y}) angeben – bei "
+        f"„{_label(status)}“ hat es schon begonnen. Liegt der Beginn noch in der Zukunft, wählen Sie „geplant“."
+    )
+
+
+def _start_check(changes: PlanChanges) -> None:
+    problem = adoption_start_problem(changes.started_on, changes.status)
+    if problem:
+        raise AdoptionRefused(problem)
+
+
 def _text_checks(changes: PlanChanges) -> None:
     if changes.status == AdoptionStatus.STOPPED and not changes.stopped_reason.strip():
         raise AdoptionRefused(
@@ -175,8 +216,6 @@ def _text_checks(changes: PlanChanges) -> None:
         raise AdoptionRefused(f"Der Grund für den Abbruch ist zu lang (höchstens {MAX_REASON} Zeichen).")
     if len(changes.notes) > MAX_NOTES:
         raise AdoptionRefused(f"Die Anmerkungen sind zu lang (höchstens {MAX_NOTES} Zeichen).")
-    if changes.started_on and changes.started_on > timezone.localdate() + dt.timedelta(days=5 * 366):
-        raise AdoptionRefused("Der Beginn liegt mehr als fünf Jahre in der Zukunft.")
 
 
 def _save_row(page: SolutionPage, town: Municipality, changes: PlanChanges, user: User | None, **extra):
@@ -213,6 +252,7 @@ def adoption_declare(
             "Bitte wählen Sie, wie weit Ihre Kommune ist: geplant, Pilot, im Betrieb oder abgeschlossen."
         )
     _text_checks(changes)
+    _start_check(changes)
     with transaction.atomic():
         page = _locked_live_page(page_id)
         if page.lead_municipality_id == town.pk:
@@ -285,6 +325,9 @@ def _update(plan: AdoptionPlan, changes: PlanChanges, *, user: User | None, via:
         _learned_from_check(page, town, changes.learned_from)
     if changes.started_on is None and row.started_on is not None:
         changes.started_on = row.started_on
+    if changes.started_on != row.started_on or changes.status != current:
+        # A date the editors entered long ago stays as it is while nothing touches it.
+        _start_check(changes)
     wanted = {
         "status": changes.status,
         "learned_from_id": changes.learned_from.pk if changes.learned_from else None,
@@ -294,8 +337,10 @@ def _update(plan: AdoptionPlan, changes: PlanChanges, *, user: User | None, via:
         "started_on": changes.started_on,
     }
     if any(getattr(row, name) != value for name, value in wanted.items()):
-        # Only a real change makes a revision of the case.
-        _save_row(page, town, changes, user)
+        # Only a real change makes a revision of the case. A reason the editors published and the town now
+        # rewrites goes back to them: what the case shows is always what an editor has read.
+        extra = {"stopped_reason_public": False} if wanted["stopped_reason"] != row.stopped_reason else {}
+        _save_row(page, town, changes, user, **extra)
     if changes.status != current or via == EventVia.LINK:
         # The link's „unverändert“ is an answer too: the history shows that the town confirmed its status.
         AdoptionEvent.objects.create(plan=plan, status=changes.status, by=user, via=via)
@@ -376,15 +421,28 @@ def _tell_lead_operating(plan: AdoptionPlan, page: SolutionPage, status: str) ->
 # --- editors ------------------------------------------------------------------------------------------------
 
 
-def stopped_reason_publish(adopter_id: int, *, public: bool, user: User) -> SolutionAdopter:
-    """An editor publishes (or withdraws) the reason a town gave for stopping."""
+def stopped_reason_publish(adopter_id: int, *, public: bool, user: User, text: str | None = None) -> SolutionAdopter:
+    """An editor publishes (or withdraws) the reason a town gave for stopping; with ``text`` the editor's
+    shortened wording replaces the town's first (towns write „Bürgermeisterin Müller wollte nicht“; the case
+    must not name people), in the same revision as the publication."""
     row = SolutionAdopter.objects.select_related("municipality").filter(pk=adopter_id).first()
     if row is None or row.status != AdoptionStatus.STOPPED:
         raise AdoptionRefused("Diese Übernahme ist nicht (mehr) abgebrochen.")
-    if public and not row.stopped_reason.strip():
+    changes: dict = {"stopped_reason_public": public}
+    if text is not None:
+        text = text.strip()
+        if len(text) > MAX_REASON:
+            raise AdoptionRefused(f"Der Grund ist zu lang (höchstens {MAX_REASON} Zeichen).")
+        if not text and not public:
+            raise AdoptionRefused(
+                "Bitte lassen Sie den Grund nicht leer – die Redaktion braucht ihn für „Was schiefging“."
+            )
+        if text != row.stopped_reason:
+            changes["stopped_reason"] = text
+    if public and not changes.get("stopped_reason", row.stopped_reason).strip():
         raise AdoptionRefused("Ohne Grund gibt es nichts zu veröffentlichen.")
     try:
-        saved = solution_adopter_save(row.page_id, row.municipality, user=user, stopped_reason_public=public)
+        saved = solution_adopter_save(row.page_id, row.municipality, user=user, **changes)
     except AdopterNotSaved as exc:
         raise AdoptionRefused(str(exc)) from None
     plan = AdoptionPlan.objects.filter(page_id=row.page_id, municipality_id=row.municipality_id).first()

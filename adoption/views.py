@@ -180,14 +180,19 @@ def status_link(request: HttpRequest, token: str) -> HttpResponse:
             "wieder aufnimmt, erklären Sie es nach der Anmeldung neu."
         )
         return _problem(request, "closed", text)
-    form = StatusLinkForm(request.POST or None, current=row.status, statuses=adoption_statuses_next(row.status))
+    form = StatusLinkForm(
+        request.POST or None,
+        current=row.status,
+        statuses=adoption_statuses_next(row.status),
+        started_on=row.started_on,
+    )
     context = {"form": form, "plan": plan, "current": row, "token": token}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "adoption/status_link.html", context, status=400)
         changes = PlanChanges(
             status=form.cleaned_data["status"],
-            started_on=row.started_on,
+            started_on=form.cleaned_data.get("started_on") or row.started_on,
             learned_from=row.learned_from,
             notes=row.notes,
             outcomes=row.outcomes or [],

@@ -146,6 +146,11 @@ def test_stopping_needs_a_reason_and_there_is_no_way_back_but_a_new_declaration(
     row = _row(case, towns["wanzleben"])
     assert row.status == STOPPED and row.stopped_reason == reason and not row.stopped_reason_public
     assert row.public_stopped_reason == ""  # not public until editors publish it
+    # the edit page says it was stopped and offers the way back: a new declaration
+    stopped_page = client.get(url).content.decode()
+    assert "Wanzleben-Börde hat dieses Vorhaben <strong>abgebrochen</strong>" in stopped_page
+    assert "Der Stand geht nur vorwärts" not in stopped_page
+    assert f'class="button" href="{reverse("adoption:declare", args=[case.pk])}"' in stopped_page
     # no jump back from „abgebrochen“ through the edit form …
     again = client.post(url, {**base, "status": PILOT})
     assert again.status_code == 400
@@ -232,3 +237,54 @@ def test_an_editor_entered_adopter_can_only_move_forward_by_declaring(client, ca
     assert response.status_code == 409 and "zurück geht es nicht" in response.content.decode()
     assert _declare(client, case, status=DONE).status_code == 302
     assert _row(case, towns["haldensleben"]).status == DONE
+
+
+# --- „Beginn“: from 1990 on, not in the future once it runs, at most three years ahead while planned -------
+
+
+def test_a_start_in_1850_or_far_ahead_is_refused_and_the_typed_date_kept(client, case, towns, mayor):
+    client.force_login(mayor)
+    too_early = _declare(client, case, status=PILOT, started_on="1850-03-01")  # as the date picker sends it
+    html = too_early.content.decode()
+    assert too_early.status_code == 400
+    assert "Bitte einen Beginn zwischen dem 01.01.1990 und heute" in html
+    assert 'value="1850-03-01"' in html  # what she typed stays in the field
+    next_year = dt.date.today().year + 1
+    running = _declare(client, case, status=PILOT, started_on=f"01.03.{next_year}")
+    assert running.status_code == 400 and "Liegt der Beginn noch in der Zukunft, wählen Sie „geplant“" in (
+        running.content.decode()
+    )
+    far = _declare(client, case, status=PLANNED, started_on=f"01.03.{next_year + 4}")
+    assert far.status_code == 400 and "höchstens 3 Jahre im Voraus" in far.content.decode()
+    assert not SolutionAdopter.objects.filter(municipality=towns["wanzleben"]).exists()  # nothing written
+    planned = _declare(client, case, status=PLANNED, started_on=f"01.03.{next_year}")
+    assert planned.status_code == 302
+    assert _row(case, towns["wanzleben"]).since_year == next_year
+
+
+def test_a_planned_start_next_year_cannot_become_a_pilot_without_a_new_date(client, case, towns, mayor):
+    client.force_login(mayor)
+    next_year = dt.date.today().year + 1
+    _declare(client, case, status=PLANNED, started_on=f"01.03.{next_year}")
+    plan = AdoptionPlan.objects.get()
+    data = {
+        "status": PILOT,
+        "started_on": f"{next_year}-03-01",
+        "learned_from": "plattform",
+        "kennzahl-TOTAL_FORMS": "0",
+        "kennzahl-INITIAL_FORMS": "0",
+    }
+    refused = client.post(reverse("adoption:edit", args=[plan.pk]), data)
+    assert refused.status_code == 400 and "bei „Pilotphase“ hat es schon begonnen" in refused.content.decode()
+    assert _row(case, towns["wanzleben"]).status == PLANNED
+
+
+def test_the_service_holds_the_same_rule():
+    from adoption.services import adoption_start_problem
+
+    today = dt.date(2026, 12, 6)
+    assert adoption_start_problem(dt.date(1990, 1, 1), PILOT, today) == ""
+    assert "1990" in adoption_start_problem(dt.date(1989, 12, 31), OPERATING, today)
+    assert adoption_start_problem(dt.date(2026, 12, 7), DONE, today)
+    assert adoption_start_problem(dt.date(2029, 12, 6), PLANNED, today) == ""
+    assert "06.12.2029" in adoption_start_problem(dt.date(2029, 12, 7), PLANNED, today)

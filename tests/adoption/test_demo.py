@@ -57,6 +57,15 @@ def test_the_demo_shows_the_loop_and_runs_twice_without_change(client, demo_worl
     assert rows.count() == len(DEMO_ADOPTIONS) and all(r.is_sample for r in rows)
     assert all(r.notes.startswith("Beispieldaten: Für die Demo erfunden") for r in rows)
     assert {r.since_year for r in rows} == {2021, 2022, 2023, 2024, 2025, 2026}
+    # nobody adopts before the town it learned from started (the lead town: the case's year) – else the
+    # diffusion picture draws arrows back in time („Calw (2023) → Nagold (2021)“)
+    for r in rows.select_related("page"):
+        case = r.page
+        if r.learned_from_id is None or r.learned_from_id == case.lead_municipality_id:
+            teacher_year = case.year
+        else:
+            teacher_year = rows.get(page_id=r.page_id, municipality_id=r.learned_from_id).since_year
+        assert r.since_year >= teacher_year, (r.municipality.name, case.slug, teacher_year)
     assert {r.status for r in rows} == {"planned", "pilot", "in_operation", "completed", "stopped"}
     assert len({r.municipality.state for r in rows}) >= 4 and len({r.municipality.size_class for r in rows}) >= 3
     # none of the towns PRODUCT.md names as adopters or leads is made an adopter

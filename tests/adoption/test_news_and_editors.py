@@ -87,3 +87,48 @@ def test_my_data_lists_the_declared_plans_and_deleting_keeps_the_towns_plan(case
     assert counts["adoption_plans_unlinked"] == 1
     plan = AdoptionPlan.objects.get()
     assert plan.declared_by is None and plan.events.get().by is None
+
+
+def test_an_editor_removes_a_name_before_publishing(client, case, mayor, editor, towns):
+    plan = _declare(mayor, case, status="pilot")
+    reason = "Bürgermeisterin Müller wollte nach der Wahl nicht weitermachen; die Förderung lief außerdem aus."
+    adoption_update(plan.pk, mayor.membership, PlanChanges(status="stopped", stopped_reason=reason))
+    client.force_login(editor)
+    html = client.get(reverse("adoption_admin:stopped")).content.decode()
+    assert "Vor dem Veröffentlichen Namen und persönliche Angaben entfernen" in html
+    assert 'name="reason"' in html and "Bürgermeisterin Müller wollte" in html
+    row = SolutionAdopter.objects.get(municipality=towns["wanzleben"])
+    url = reverse("adoption_admin:stopped")
+    # an empty text cannot be published; what the editor typed elsewhere is not lost
+    empty = client.post(url, {"adopter": row.pk, "action": "veroeffentlichen", "reason": "  "})
+    assert empty.status_code == 400 and "Ohne Grund gibt es nichts zu veröffentlichen" in empty.content.decode()
+    shortened = "Nach der Kommunalwahl fehlte die Unterstützung; die Förderung lief außerdem aus."
+    response = client.post(url, {"adopter": row.pk, "action": "veroeffentlichen", "reason": shortened})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.stopped_reason_public and row.public_stopped_reason == shortened
+    page = client.get(case.url).content.decode()
+    assert shortened in page and "Müller" not in page
+    # the editors' draft carries the same wording
+    draft = case.get_latest_revision_as_object().adopters.get(municipality=towns["wanzleben"])
+    assert draft.stopped_reason == shortened and draft.stopped_reason_public
+    # the town rewrites its reason: it goes back to the editors before the case shows it
+    adoption_update(plan.pk, mayor.membership, PlanChanges(status="stopped", stopped_reason=reason + " Frau Müller."))
+    row.refresh_from_db()
+    assert not row.stopped_reason_public and "Müller" not in client.get(case.url).content.decode()
+
+
+def test_an_edited_reason_that_is_too_long_stays_in_the_field(client, case, mayor, editor, towns):
+    plan = _declare(mayor, case, status="pilot")
+    adoption_update(plan.pk, mayor.membership, PlanChanges(status="stopped", stopped_reason="Haushaltssperre."))
+    client.force_login(editor)
+    row = SolutionAdopter.objects.get(municipality=towns["wanzleben"])
+    long_text = "Straßenzustandsüberwachungsfahrzeugführerin " * 60
+    response = client.post(
+        reverse("adoption_admin:stopped"), {"adopter": row.pk, "action": "speichern", "reason": long_text}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "Der Grund ist zu lang (höchstens 2000 Zeichen)" in html
+    assert long_text.strip()[:200] in html
+    row.refresh_from_db()
+    assert row.stopped_reason == "Haushaltssperre." and not row.stopped_reason_public

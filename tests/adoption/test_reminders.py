@@ -56,6 +56,8 @@ def test_sent_once_per_due_date_to_every_member_by_mail_and_in_the_bell(case, ma
     message = mail.outbox[0]
     assert message.subject == "Wie weit sind Sie mit „Straßenzustand per App erfassen“?"
     assert "Bisheriger Stand: geplant" in message.body and "/vorhaben/stand/" in message.body
+    # it takes opening the link and sending the status: no promise of „one click“
+    assert "Ohne Anmeldung, in einem Schritt" in message.body and "Ein Klick genügt" not in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     reminder = AdoptionReminder.objects.get()
     assert reminder.plan == plan and reminder.due_on == dt.date(2026, 4, 30) and reminder.recipients == 2
@@ -141,6 +143,7 @@ def test_the_link_shows_on_get_and_changes_only_on_post(client, case, mayor, tow
     html = page.content.decode()
     assert page.status_code == 200 and "Wanzleben-Börde – bisher: <strong>geplant</strong>" in html
     assert "unverändert: geplant" in html and "Pilotphase" in html
+    assert "Ohne Anmeldung, in einem Schritt: Stand wählen und senden." in html
     row = SolutionAdopter.objects.get(municipality=towns["wanzleben"])
     assert row.status == "planned"  # a mail scanner's GET changed nothing
     done = client.post(url, {"status": "pilot"})
@@ -202,3 +205,21 @@ def test_a_link_of_someone_no_longer_a_member_changes_nothing(client, case, mayo
     response = client.post(url, {"status": "pilot"})
     assert response.status_code == 409 and "kein bestätigtes Mitglied" in response.content.decode()
     assert SolutionAdopter.objects.get(municipality__ags="15083531").status == "planned"
+
+
+def test_the_link_refuses_a_running_status_with_a_future_start(client, case, mayor, towns):
+    _plan(mayor, case)
+    future = dt.date.today() + dt.timedelta(days=400)
+    SolutionAdopter.objects.filter(municipality=towns["wanzleben"]).update(started_on=future)
+    mail.outbox.clear()
+    adoption_reminders_send(today=dt.date(2026, 5, 2))
+    url = _path(re.search(r"https?://\S+/vorhaben/stand/\S+/", mail.outbox[0].body).group(0))
+    refused = client.post(url, {"status": "pilot"})
+    assert refused.status_code == 400 and "Bitte einen Beginn zwischen dem 01.01.1990 und heute" in (
+        refused.content.decode()
+    )
+    assert SolutionAdopter.objects.get(municipality=towns["wanzleben"]).status == "planned"
+    done = client.post(url, {"status": "pilot", "started_on": "01.11.2026"})
+    assert done.status_code == 200
+    row = SolutionAdopter.objects.get(municipality=towns["wanzleben"])
+    assert row.status == "pilot" and row.started_on == dt.date(2026, 11, 1) and row.since_year == 2026

@@ -1,6 +1,6 @@
 """„Wir setzen das auch um“ in the browser, on a phone (375 px) and a desktop (1280 px): a mayor opens a case,
 declares that her town takes the solution over, finds it under „Unsere Vorhaben“, moves it to the pilot, and later
-answers the reminder's one-click link without signing in. No axe violations, nothing wider than the screen.
+answers the reminder's status link without signing in. No axe violations, nothing wider than the screen.
 Screenshots: test-artifacts/screenshots/adoption-*.png."""
 
 from __future__ import annotations
@@ -70,6 +70,13 @@ def test_a_mayor_declares_an_adoption_and_moves_it_on(site_data, new_context, vi
     expect(plans).to_contain_text(case.title)
     expect(plans).to_contain_text("geplant")
     expect(page.get_by_text("Wir fragen in drei Monaten nach")).to_be_visible()
+    if viewport == PHONE:
+        # stacked cells keep their column names visible („Stand: geplant“), not bare values
+        labels = page.evaluate(
+            """() => [...document.querySelectorAll('table[aria-labelledby=vorhaben] tbody tr:first-child td')]
+                .map(td => getComputedStyle(td, '::before').content)"""
+        )
+        assert labels[:3] == ['"Praxisbeispiel: "', '"Stand: "', '"erklärt am: "'], labels
     _check(page, "Meine Anfragen mit „Unsere Vorhaben“", report)
     screenshot(page, "adoption-our-plans")
 
@@ -113,15 +120,19 @@ def test_an_editor_publishes_a_reason_for_stopping(site_data, new_context):
 
     case = site_data.cases["barleben-schlagloecher"]
     plan = adoption_declare(case.pk, site_data.users["mayor"].membership, PlanChanges(status="pilot"))
-    reason = "Der Bauhof hat nur ein Fahrzeug; die Ortsteile wurden zu selten befahren."
+    reason = "Bauhofleiter Schulz sagt: Der Bauhof hat nur ein Fahrzeug; die Ortsteile wurden zu selten befahren."
+    public = "Der Bauhof hat nur ein Fahrzeug; die Ortsteile wurden zu selten befahren."
     adoption_update(plan.pk, site_data.users["mayor"].membership, PlanChanges(status="stopped", stopped_reason=reason))
     page = new_context(DESKTOP).new_page()
     admin_login(page, "redaktion")
     expect(page.get_by_text("1 neuer Abbruchgrund")).to_be_visible()
     page.get_by_role("link", name="Alle Abbruchgründe – veröffentlichen oder nur intern lesen").click()
     expect(page.get_by_role("row", name=re.compile("Hemmingen"))).to_contain_text(reason)
+    expect(page.get_by_text("Vor dem Veröffentlichen Namen und persönliche Angaben entfernen.")).to_be_visible()
+    # the editor takes the name out before the case shows the reason
+    page.get_by_label("Grund von Hemmingen (öffentlicher Text)").fill(public)
     screenshot(page, "adoption-admin-stopped")
-    page.get_by_role("button", name="veröffentlichen").click()
+    page.get_by_role("button", name="so veröffentlichen").click()
     expect(page.get_by_text("steht jetzt auf „Schlaglöcher per Smartphone erfassen“")).to_be_visible()
     row = SolutionAdopter.objects.get(page_id=case.pk, municipality=site_data.towns["hemmingen_bw"])
-    assert row.public_stopped_reason == reason
+    assert row.public_stopped_reason == public

@@ -80,23 +80,34 @@ class Command(BaseCommand):
             f"  „{round_.title}“, Bewerbung {round_.application_start:%d.%m.%Y} bis {round_.application_end:%d.%m.%Y}."
         )
         self._step(f"7/7 Konten ({DEMO_LABEL}) …")
+        self._summary: list[str] = []
         self._ensure_editor()
         self._print_logins()
         self._demo_needs()
         self._demo_adoptions()
         process_outbox()  # the sample adoptions published their cases anew: index those revisions too
         self._impact()
+        self._print_summary()
+
+    def _print_summary(self) -> None:
+        # The lines worth keeping, once more at the end, where a terminal shows them without scrolling.
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Zum Ausprobieren"))
+        for line in self._summary:
+            self.stdout.write(line)
 
     def _impact(self) -> None:
         # Last, so that the figures include every adopter the demo set up.
         self._step("Zahlen der Seite „Wirkung“ berechnen …")
         figures = impact_snapshot_refresh()
         percent = "–" if figures.operation_percent is None else f"{figures.operation_percent} %"
-        self.stdout.write(
+        line = (
             f"  /wirkung/: {figures.solutions_travelled} von {figures.solutions_total} Lösungen gereist, "
             f"{figures.adoptions} Übernahmen, davon {figures.reached_operation} im Betrieb oder abgeschlossen "
             f"({percent}); {DEMO_LABEL}: {figures.sample_adoptions} von {figures.adoptions} Übernahmen."
         )
+        self.stdout.write(line)
+        self._summary.append(line)
 
     def _demo_needs(self) -> None:
         self._step(f"{DEMO_LABEL}: Gesuche der Matching-Agentur …")
@@ -115,7 +126,9 @@ class Command(BaseCommand):
         for line in result.created:
             self.stdout.write(f"  {line}")
         if result.mayor_link:
-            self.stdout.write(f"  „Wie weit sind Sie?“ an die Beispiel-Bürgermeisterin: {result.mayor_link}")
+            line = f"  „Wie weit sind Sie?“ an die Beispiel-Bürgermeisterin: {result.mayor_link}"
+            self.stdout.write(line)
+            self._summary.append(line)
 
     def _step(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))
@@ -129,10 +142,11 @@ class Command(BaseCommand):
         )
         role_width = max((len(login.role) for login in logins), default=0)
         email_width = max((len(login.email) for login in logins), default=0)
+        self._summary.append(f"  Beispielkonten ({DEMO_LABEL}), Anmeldung unter /konto/anmelden/:")
         for login in logins:
-            self.stdout.write(
-                f"  {login.role:<{role_width}} E-Mail-Adresse {login.email:<{email_width}} Passwort {login.password}"
-            )
+            line = f"  {login.role:<{role_width}} E-Mail-Adresse {login.email:<{email_width}} Passwort {login.password}"
+            self.stdout.write(line)
+            self._summary.append(f"  {line}")
 
     def _ensure_editor(self) -> None:
         users = get_user_model()
@@ -140,9 +154,9 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         users.objects.create_superuser("admin", "admin@localhost", password)
-        self.stdout.write(
-            self.style.WARNING(
-                f"Redaktionskonto angelegt: E-Mail-Adresse „admin@localhost“ (oder „admin“), Passwort „{password}“ "
-                "(nur für die lokale Demo; bitte notieren)."
-            )
+        line = (
+            f"Redaktionskonto angelegt: E-Mail-Adresse „admin@localhost“ (oder „admin“), Passwort „{password}“ "
+            "(nur für die lokale Demo; bitte notieren)."
         )
+        self.stdout.write(self.style.WARNING(line))
+        self._summary.append(f"  {line} – Verwaltung unter /admin/")
