@@ -28,6 +28,19 @@ STATUS_HELP = {
 }
 
 
+def status_field() -> forms.ChoiceField:
+    """The status question of the declaration, the update and the reminder's link page; the choices are set
+    per form from the status machine."""
+    return forms.ChoiceField(
+        label=_("Wie weit ist Ihre Kommune?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie, wie weit Ihre Kommune ist."),
+            "invalid_choice": _("Dieser Stand ist von hier aus nicht möglich."),
+        },
+    )
+
+
 def started_on_field(**kwargs) -> forms.DateField:
     return forms.DateField(
         label=_("Beginn"),
@@ -93,14 +106,7 @@ def outcome_formset(data=None, initial: list[dict] | None = None):
 class PlanForm(forms.Form):
     """The declaration (``statuses`` = the four ways forward) and the update (the statuses allowed from now)."""
 
-    status = forms.ChoiceField(
-        label=_("Wie weit ist Ihre Kommune?"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Bitte wählen Sie, wie weit Ihre Kommune ist."),
-            "invalid_choice": _("Dieser Stand ist von hier aus nicht möglich."),
-        },
-    )
+    status = status_field()
     stopped_reason = forms.CharField(
         label=_("Grund für den Abbruch"),
         required=False,
@@ -174,14 +180,7 @@ def declaration_form(data, *, teachers: list[Municipality], lead_id: int | None)
 class StatusLinkForm(forms.Form):
     """The reminder's one-click page: only the status (and the reason for „abgebrochen“)."""
 
-    status = forms.ChoiceField(
-        label=_("Wie weit ist Ihre Kommune?"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Bitte wählen Sie, wie weit Ihre Kommune ist."),
-            "invalid_choice": _("Dieser Stand ist von hier aus nicht möglich."),
-        },
-    )
+    status = status_field()
     stopped_reason = forms.CharField(
         label=_("Grund für den Abbruch (nur bei „abgebrochen“)"),
         required=False,

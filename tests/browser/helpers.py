@@ -116,6 +116,19 @@ def format_violations(label: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def page_problems(page, label: str, report: list[str]) -> None:
+    """Adds to ``report`` what a page gets wrong for everyone: axe violations, ARIA references to missing ids,
+    and content wider than the screen. Journeys collect these and assert an empty report at the end."""
+    violations = axe_violations(page)
+    if violations:
+        report.append(format_violations(f"{label} ({page.url})", violations))
+    if broken := broken_idrefs(page):
+        report.append(f"{label} ({page.url}): Verweise auf fehlende ids: {broken}")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        report.append(f"{label} ({page.url}): {overflow} px breiter als der Bildschirm")
+
+
 def screenshot(page, name: str) -> Path:
     """Full-page screenshot kept as a test artifact: test-artifacts/screenshots/<name>-<width>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -13,22 +13,11 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DESKTOP, PHONE, axe_violations, broken_idrefs, format_violations, login, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, login, page_problems, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NOTES = "Wir erfassen die Straßen mit dem Fahrzeug des Ordnungsamts – „Schlaglochsuche“ in allen 9 Ortsteilen."
-
-
-def _check(page, label: str, report: list[str]) -> None:
-    violations = axe_violations(page)
-    if violations:
-        report.append(format_violations(f"{label} ({page.url})", violations))
-    if broken := broken_idrefs(page):
-        report.append(f"{label} ({page.url}): Verweise auf fehlende ids: {broken}")
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    if overflow > 0:
-        report.append(f"{label} ({page.url}): {overflow} px breiter als der Bildschirm")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
@@ -59,7 +48,7 @@ def test_a_mayor_declares_an_adoption_and_moves_it_on(site_data, new_context, vi
     expect(page.get_by_role("alert")).to_contain_text("Bitte prüfen Sie die markierten Felder.")
     expect(page.get_by_text("Bitte eine Zahl eingeben, z. B. 16,5.")).to_be_visible()
     expect(page.get_by_label("Anmerkungen (öffentlich)")).to_have_value(NOTES)  # what was typed is kept
-    _check(page, "Wir setzen das auch um (mit Fehler)", report)
+    page_problems(page, "Wir setzen das auch um (mit Fehler)", report)
     screenshot(page, "adoption-declare")
 
     page.locator("#id_kennzahl-0-value").fill("62,5")
@@ -77,13 +66,13 @@ def test_a_mayor_declares_an_adoption_and_moves_it_on(site_data, new_context, vi
                 .map(td => getComputedStyle(td, '::before').content)"""
         )
         assert labels[:3] == ['"Praxisbeispiel: "', '"Stand: "', '"erklärt am: "'], labels
-    _check(page, "Meine Anfragen mit „Unsere Vorhaben“", report)
+    page_problems(page, "Meine Anfragen mit „Unsere Vorhaben“", report)
     screenshot(page, "adoption-our-plans")
 
     plans.get_by_role("link", name=re.compile("Stand ändern")).click()
     expect(page.get_by_text("derzeit:")).to_contain_text("geplant")
     page.get_by_label("Pilotphase – läuft zur Probe").check()
-    _check(page, "Vorhaben ändern", report)
+    page_problems(page, "Vorhaben ändern", report)
     screenshot(page, "adoption-edit")
     page.get_by_role("button", name="Änderungen speichern").click()
     expect(page.locator("table[aria-labelledby=vorhaben]")).to_contain_text("Pilotphase")
@@ -98,14 +87,14 @@ def test_a_mayor_declares_an_adoption_and_moves_it_on(site_data, new_context, vi
     stranger = new_context(viewport, bypass_csp=True).new_page()
     stranger.goto(link[link.index("/vorhaben/") :])
     expect(stranger.get_by_text("bisher:")).to_contain_text("Pilotphase")
-    _check(stranger, "Wie weit sind Sie? (Ein-Klick-Link)", report)
+    page_problems(stranger, "Wie weit sind Sie? (Ein-Klick-Link)", report)
     screenshot(stranger, "adoption-status-link")
     stranger.get_by_label("im Betrieb – im regulären Einsatz").check()
     stranger.get_by_role("button", name="Stand senden").click()
     expect(stranger.get_by_role("status")).to_contain_text("Stand „im Betrieb“ ist gespeichert")
     stranger.goto(link[link.index("/vorhaben/") :])
     expect(stranger.get_by_role("heading", level=1)).to_have_text("Link bereits benutzt")
-    _check(stranger, "Link bereits benutzt", report)
+    page_problems(stranger, "Link bereits benutzt", report)
 
     assert not report, "\n\n".join(report)
     # the form with a wrong figure answers 400 on purpose; the browser logs that as a failed resource

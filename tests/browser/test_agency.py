@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DESKTOP, PHONE, axe_violations, broken_idrefs, format_violations, login, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, login, page_problems, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -85,17 +85,6 @@ def _matches(site_data, theirs):
     )
 
 
-def _check(page, label: str, report: list[str]) -> None:
-    violations = axe_violations(page)
-    if violations:
-        report.append(format_violations(f"{label} ({page.url})", violations))
-    if broken := broken_idrefs(page):
-        report.append(f"{label} ({page.url}): Verweise auf fehlende ids: {broken}")
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    if overflow > 0:
-        report.append(f"{label} ({page.url}): {overflow} px breiter als der Bildschirm")
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matching, new_context, viewport):
     page = new_context(viewport, bypass_csp=True).new_page()
@@ -103,7 +92,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     login(page, "barleben")
 
     page.goto("/gesuche/neu/")
-    _check(page, "Gesuch einstellen", report)
+    page_problems(page, "Gesuch einstellen", report)
     page.get_by_label("Titel").fill(TITLE)
     page.get_by_label("Beschreibung").fill(TEXT)
     page.get_by_label("Wir suchen Nachbarn für ein gemeinsames Vorhaben / eine geteilte Stelle").check()
@@ -112,7 +101,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     expect(page.get_by_role("alert")).to_contain_text("Bitte prüfen Sie die markierten Felder.")
     expect(page.get_by_text("Bitte wählen Sie mindestens ein Thema.")).to_be_visible()
     expect(page.get_by_label("Titel")).to_have_value(TITLE)  # what was typed is kept
-    _check(page, "Gesuch einstellen mit Fehlern", report)
+    page_problems(page, "Gesuch einstellen mit Fehlern", report)
 
     page.get_by_label("Energie & Klimaschutz").check()
     page.get_by_label("Interkommunale Zusammenarbeit").check()
@@ -121,7 +110,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     assert "/gesuche/barleben-gemeinsame-klimaschutzmanagerin-fuer-drei-doerfer" in page.url
     expect(page.get_by_role("status").first).to_contain_text("Ihr Gesuch ist veröffentlicht")
     expect(page.get_by_role("link", name="1 Kommune vorgestellt – zu Ihren Anfragen")).to_be_visible()
-    _check(page, "Gesuch (Autorin)", report)
+    page_problems(page, "Gesuch (Autorin)", report)
 
     # what the public sees: the town, the text, the matches with reasons – and no person
     url = page.url
@@ -135,7 +124,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     text = main.inner_text()
     for private in ("Frank", "Nase", "rathaus@barleben.example", "Jana", "neu@wolmirstedt.example"):
         assert private not in text
-    _check(public, "Gesuch (öffentlich)", report)
+    page_problems(public, "Gesuch (öffentlich)", report)
     shot = screenshot(public, "need")
     if SHOTS.is_dir():
         shutil.copy(shot, SHOTS / shot.name)
@@ -143,7 +132,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     public.goto("/gesuche/?kind=partner&state=15")
     expect(public.get_by_role("status").first).to_have_text("2 Gesuche gefunden")
     expect(public.get_by_label("Bundesland")).to_have_value("15")
-    _check(public, "Gesuche gefiltert", report)
+    page_problems(public, "Gesuche gefiltert", report)
 
     page.goto("/gesuche/meine/")
     expect(page.get_by_label("Unsere Kommune darf von der Matching-Agentur vorgestellt werden")).to_be_checked()
@@ -151,16 +140,16 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
         expect(page.locator("tbody tr").first).to_contain_text("Status: offen")
         expect(page.locator("tbody tr").first).to_contain_text("Läuft ab am: ")
         screenshot(page, "my-needs")
-    _check(page, "Gesuche meiner Kommune", report)
+    page_problems(page, "Gesuche meiner Kommune", report)
 
     # the agency introduced Wolmirstedt to Barleben's need: both see it under „Meine Anfragen“
     page.goto("/meine-anfragen/")
     introductions = page.get_by_role("table", name="Vorstellungen der Matching-Agentur")
     expect(introductions).to_contain_text("Wolmirstedt")
-    _check(page, "Meine Anfragen mit Vorstellung", report)
+    page_problems(page, "Meine Anfragen mit Vorstellung", report)
     introductions.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("button", name="Ja, Kontakt aufnehmen")).to_be_visible()
-    _check(page, "Vorstellung", report)
+    page_problems(page, "Vorstellung", report)
 
     # consent: Barleben agrees, then Wolmirstedt; only now does each side see the other's contact
     page.get_by_role("button", name="Ja, Kontakt aufnehmen").click()
@@ -174,7 +163,7 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     expect(other.locator("main")).not_to_contain_text("rathaus@barleben.example")
     other.get_by_role("button", name="Wir sind dabei").click()
     expect(other.get_by_role("link", name="rathaus@barleben.example")).to_be_visible()
-    _check(other, "Vorstellung, beide einverstanden", report)
+    page_problems(other, "Vorstellung, beide einverstanden", report)
     page.reload()
     expect(page.get_by_role("link", name="neu@wolmirstedt.example")).to_be_visible()
 
@@ -187,13 +176,13 @@ def test_a_member_posts_a_need_and_its_page_shows_the_matches(site_data, matchin
     expect(page.get_by_role("button", name="Um 6 Monate verlängern")).to_have_count(0)  # a year ahead: no more
     page.get_by_role("link", name="Schließen …").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("schließen?")
-    _check(page, "Gesuch schließen?", report)
+    page_problems(page, "Gesuch schließen?", report)
     page.get_by_role("button", name="Ja, Gesuch schließen").click()
     expect(page.get_by_role("status").first).to_contain_text("Das Gesuch ist geschlossen")
     public.goto(url)
     expect(public.get_by_role("heading", level=1)).to_have_text("Dieses Gesuch ist geschlossen")
     expect(public.locator("main")).to_contain_text("Barleben hat das Gesuch")
-    _check(public, "Geschlossenes Gesuch (öffentlich)", report)
+    page_problems(public, "Geschlossenes Gesuch (öffentlich)", report)
     shot = screenshot(public, "need-closed")
     if SHOTS.is_dir():
         shutil.copy(shot, SHOTS / shot.name)

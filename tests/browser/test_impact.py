@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import DESKTOP, PHONE, axe_violations, broken_idrefs, format_violations, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, page_problems, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -69,17 +69,6 @@ def travelled(site_data, tmp_path):
     return cases
 
 
-def _check(page, label: str, report: list[str]) -> None:
-    violations = axe_violations(page)
-    if violations:
-        report.append(format_violations(f"{label} ({page.url})", violations))
-    if broken := broken_idrefs(page):
-        report.append(f"{label} ({page.url}): Verweise auf fehlende ids: {broken}")
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    if overflow > 0:
-        report.append(f"{label} ({page.url}): {overflow} px breiter als der Bildschirm")
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_the_impact_page_reads_well_on_phone_and_desktop(travelled, new_context, viewport):
     page = new_context(viewport, bypass_csp=True).new_page()
@@ -109,7 +98,7 @@ def test_the_impact_page_reads_well_on_phone_and_desktop(travelled, new_context,
     expect(top).to_have_count(5)
     expect(top.first).to_contain_text("Schlaglöcher per Smartphone erfassen")
     expect(top.first).to_contain_text("von 5 Kommunen übernommen, 2 im Betrieb, weitergegeben über 3 Stufen")
-    _check(page, "Wirkung", report)
+    page_problems(page, "Wirkung", report)
     shot = screenshot(page, "impact")
     if SHOTS.is_dir():
         shutil.copy(shot, SHOTS / shot.name)
@@ -151,7 +140,7 @@ def test_the_demo_shows_its_sample_adoptions_on_the_impact_page(demo_site, new_c
     if figures.sample_adoptions:
         expect(page.get_by_role("note")).to_contain_text("Beispieldaten")
     report: list[str] = []
-    _check(page, "Wirkung (Demo)", report)
+    page_problems(page, "Wirkung (Demo)", report)
     shot = screenshot(page, "impact-demo")
     if SHOTS.is_dir():
         shutil.copy(shot, SHOTS / shot.name)
