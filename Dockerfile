@@ -19,6 +19,7 @@ COPY solutions ./solutions
 COPY search ./search
 COPY matching ./matching
 COPY notifications ./notifications
+COPY adoption ./adoption
 COPY agency ./agency
 COPY accounts ./accounts
 COPY pages ./pages

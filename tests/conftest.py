@@ -99,3 +99,23 @@ def editor(index):
     user = User.objects.create_user("redakteurin", "redaktion@example.org", "ein-sicheres-passwort-42")
     user.groups.add(Group.objects.get(name="Redaktion"))
     return user
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list) -> None:
+    """pytest-django runs the transactional tests after the others; among them, those with
+    ``serialized_rollback`` (the browser tests) go first. Restoring their snapshot collides with the content
+    types that the flush after any other transactional test recreates (Django's post_migrate), so such a
+    test must never follow one — whichever folder sorts first."""
+
+    def marker(item):
+        return item.get_closest_marker("django_db")
+
+    def transactional(item) -> bool:
+        found = marker(item)
+        return found is not None and bool(found.kwargs.get("transaction"))
+
+    positions = [i for i, item in enumerate(items) if transactional(item)]
+    group = sorted((items[i] for i in positions), key=lambda item: not marker(item).kwargs.get("serialized_rollback"))
+    for position, item in zip(positions, group, strict=True):
+        items[position] = item

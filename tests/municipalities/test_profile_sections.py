@@ -98,8 +98,10 @@ def test_landing_page_shows_towns_with_cases_by_land_and_sizes_are_never_doubled
     assert 'type="search" name="q"' in html
     towns = section(html, "h-towns-with-cases")
     assert "Kommunen mit Praxisbeispielen" in towns
-    assert re.search(r"<h3>Sachsen-Anhalt</h3>\s*<span[^>]*>\(2 Kommunen\)", towns)  # Barleben, Gröningen
-    assert re.search(r"<h3>Baden-Württemberg</h3>\s*<span[^>]*>\(3 Kommunen\)", towns)  # Calw, Heidenheim, …
+    # Barleben, Gröningen and the demo's sample adopters that run it (Haldensleben, Wanzleben-Börde);
+    # planned and stopped adoptions do not count. Baden-Württemberg: Calw, Heidenheim, … and samples.
+    assert re.search(r"<h3>Sachsen-Anhalt</h3>\s*<span[^>]*>\(4 Kommunen\)", towns)
+    assert re.search(r"<h3>Baden-Württemberg</h3>\s*<span[^>]*>\(6 Kommunen\)", towns)
     assert 'Calw</a> <span class="muted">(3 Praxisbeispiele)</span>' in towns
     assert f"/kommunen/{GROENINGEN}-" in towns
     assert "Bonn" in towns and "Nordrhein-Westfalen" in towns
